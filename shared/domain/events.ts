@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The canonical lifecycle event. Every intake (our JSON, SCIM bulk, CSV, ticket queue)
+ * normalises into this shape before anything is queued, so processing has one input type.
+ */
+
+export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire'] as const;
+export type LifecycleEventType = (typeof EVENT_TYPES)[number];
+
+export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'ticket'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** eventIds become Service Bus messageIds (≤128 chars) and Table Storage keys (no / \ # ?). */
+const eventIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
+
+export const employeeSchema = z
+  .object({
+    /** The HR system's immutable worker key; matched against Entra's `employeeId` (max 16 chars there). */
+    employeeId: z.string().trim().min(1).max(16),
+    givenName: optionalText(64),
+    surname: optionalText(64),
+    displayName: optionalText(256),
+    /** Explicit UPN; when absent the configured template builds one. */
+    userPrincipalName: optionalText(113),
+    department: optionalText(64),
+    jobTitle: optionalText(128),
+    employeeType: optionalText(64),
+    companyName: optionalText(64),
+    officeLocation: optionalText(128),
+    city: optionalText(128),
+    country: optionalText(128),
+    /** ISO 3166-1 alpha-2; common mistakes (UK) are corrected during planning and recorded. */
+    usageLocation: optionalText(8),
+    mobilePhone: optionalText(64),
+    hireDate: isoDate.optional(),
+    leaveDate: isoDate.optional(),
+    managerEmployeeId: z.string().trim().min(1).max(16).optional(),
+  })
+  .strict();
+
+export type Employee = z.infer<typeof employeeSchema>;
+
+export const lifecycleEventSchema = z
+  .object({
+    eventId: eventIdSchema,
+    type: z.enum(EVENT_TYPES),
+    /** Customer tenant key (MSP deployments); the home tenant is `default`. */
+    tenantId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
+      .default('default'),
+    source: z.enum(EVENT_SOURCES),
+    /** When the change happened in the source system; orders events for one employee. */
+    occurredAt: isoDateTime,
+    /** When the change should take effect (e.g. a leaver's last day); absent means now. */
+    effectiveAt: isoDateTime.optional(),
+    employee: employeeSchema,
+  })
+  .strict();
+
+export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
+export type LifecycleEventInput = z.input<typeof lifecycleEventSchema>;
+
+/** The key Service Bus sessions order by: one employee of one tenant. */
+export function employeeKey(event: Pick<LifecycleEvent, 'tenantId' | 'employee'>): string {
+  return `${event.tenantId}:${event.employee.employeeId}`;
+}
+
+/**
+ * A stable id for a record that came without one: the same record posted twice gets the
+ * same id, so Service Bus duplicate detection and the ledger both see it as one event.
+ */
+export function deriveEventId(record: Omit<LifecycleEventInput, 'eventId'>): string {
+  const digest = createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32);
+  return `evt-${digest}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface FieldIssue {
+  /** Index of the record in the request (0-based), or undefined for request-level problems. */
+  record?: number;
+  /** Dotted path of the field, e.g. `employee.usageLocation`. */
+  field: string;
+  message: string;
+}
+
+/** Turns a zod error into issues that name the field and the record; never echoes values. */
+export function toFieldIssues(error: z.ZodError, record?: number, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return { ...(record === undefined ? {} : { record }), field: path || '(record)', message: issue.message };
+  });
+}
