@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * Every app setting the code reads, in one typed schema. Each entry's description is the
+ * documentation; `local.settings.sample.json` and the infra templates are kept in step with
+ * this list by tests.
+ */
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return loopbackHosts.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+const httpsOrLoopbackUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://') || isLoopbackUrl(u), 'must be an https:// URL (http only for a loopback simulator)');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const settingsSchema = z
+  .object({
+    LIFECYCLE_RUNTIME: z
+      .enum(['azure', 'local'])
+      .default('azure')
+      .describe('Where the app runs: `azure` (Functions host, Service Bus) or `local` (the dev local host sets this).'),
+    GRAPH_BASE_URL: httpsOrLoopbackUrl
+      .default('https://graph.microsoft.com')
+      .describe('Microsoft Graph endpoint: https://graph.microsoft.com, a national cloud, or a loopback simulator.'),
+    GRAPH_CREDENTIAL: z
+      .enum(['managed-identity', 'default', 'local'])
+      .default('managed-identity')
+      .describe('`managed-identity` in Azure; `default` (DefaultAzureCredential) for a developer against a real tenant; `local` only with a loopback GRAPH_BASE_URL.'),
+    AZURE_CLIENT_ID: z
+      .string()
+      .uuid()
+      .optional()
+      .describe('Client id of the user-assigned managed identity used for Graph (absent: system-assigned).'),
+    HR_WEBHOOK_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .describe('HMAC-SHA256 secret HR systems sign requests with (Key Vault reference in Azure).'),
+    HR_MAX_BODY_BYTES: positiveInt(1_048_576).describe('Largest HR request body accepted, in bytes.'),
+    HR_MAX_RECORDS: positiveInt(500).describe('Most records accepted in one HR request.'),
+    PROCESSING_QUEUE_NAME: z
+      .string()
+      .min(1)
+      .default('lifecycle-events')
+      .describe('Session-enabled Service Bus queue of lifecycle events (duplicate detection on).'),
+    TICKET_QUEUE_NAME: z.string().min(1).default('ticket-requests').describe('Service Bus queue ticketing tools send requests to.'),
+    ServiceBusConnection__fullyQualifiedNamespace: z
+      .string()
+      .optional()
+      .describe('Service Bus namespace host (e.g. contoso-lifecycle.servicebus.windows.net); used by the trigger binding and the sender.'),
+    AzureWebJobsStorage: z
+      .string()
+      .optional()
+      .describe('Storage connection string (Azurite locally). In Azure prefer identity-based AzureWebJobsStorage__accountName.'),
+    AzureWebJobsStorage__accountName: z
+      .string()
+      .optional()
+      .describe('Storage account name for identity-based connections (ledger tables and reports).'),
+    LEDGER_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3-63 letters or digits, starting with a letter')
+      .default('lifecycleLedger')
+      .describe('Table Storage table holding the run ledger.'),
+    UPN_DOMAIN: z.string().min(3).default('contoso.com').describe('Verified domain new users get in their userPrincipalName.'),
+    UPN_TEMPLATE: z.string().min(1).default('{givenName}.{surname}').describe('Template for the UPN local part.'),
+    RULES_FILE: z.string().min(1).default('config/rules.json').describe('Path of the provisioning rules file (groups, licences, leaver policy, protected accounts).'),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: z
+      .string()
+      .optional()
+      .describe('Application Insights connection string; telemetry is off (and its module never loaded) without it.'),
+  });
+
+/**
+ * Rules across settings. Checked on the raw values next to the per-field checks, so one error
+ * lists every problem at once instead of revealing them one fix at a time.
+ */
+function crossFieldProblems(input: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const runtime = input.LIFECYCLE_RUNTIME ?? 'azure';
+  const graphBaseUrl = input.GRAPH_BASE_URL ?? 'https://graph.microsoft.com';
+  if (input.GRAPH_CREDENTIAL === 'local' && !isLoopbackUrl(graphBaseUrl)) {
+    problems.push('GRAPH_CREDENTIAL: `local` is allowed only when GRAPH_BASE_URL is a loopback address');
+  }
+  if (runtime === 'azure') {
+    if (!input.ServiceBusConnection__fullyQualifiedNamespace) {
+      problems.push('ServiceBusConnection__fullyQualifiedNamespace: is required in Azure');
+    }
+    if (!input.AzureWebJobsStorage && !input.AzureWebJobsStorage__accountName) {
+      problems.push('AzureWebJobsStorage__accountName: is required in Azure (or AzureWebJobsStorage)');
+    }
+  }
+  return problems;
+}
+
+export type Settings = Readonly<z.infer<typeof settingsSchema>>;
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof z.infer<typeof settingsSchema>)[];
+
+export class ConfigurationError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Validates the environment; names every missing or invalid setting, never its value. */
+export function parseSettings(env: NodeJS.ProcessEnv): Settings {
+  const input: Record<string, string> = {};
+  for (const name of SETTING_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const result = settingsSchema.safeParse(input);
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)),
+    ...crossFieldProblems(input),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigurationError(problems);
+  return Object.freeze(result.data);
+}
+
+let cached: Settings | undefined;
+
+/** Read once per worker; `resetSettings` is for tests that change the environment. */
+export function getSettings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}
+
+export function resetSettings(): void {
+  cached = undefined;
+}
