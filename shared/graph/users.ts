@@ -1,0 +1,76 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphCall, GraphRequestError } from './errors';
+import { odataString } from './odata';
+
+/** The user properties this app reads; every name exists on microsoft.graph.user (checked by a test). */
+export const USER_SELECT = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'mailNickname',
+  'accountEnabled',
+  'employeeId',
+  'employeeType',
+  'employeeHireDate',
+  'employeeLeaveDateTime',
+  'department',
+  'jobTitle',
+  'companyName',
+  'officeLocation',
+  'city',
+  'country',
+  'usageLocation',
+  'mobilePhone',
+] as const;
+
+export type DirectoryUser = { id: string; userPrincipalName: string } & Partial<
+  Record<Exclude<(typeof USER_SELECT)[number], 'id' | 'userPrincipalName' | 'accountEnabled'>, string | null>
+> & { accountEnabled?: boolean };
+
+/** Body of `POST /users`; property names are checked against the Graph metadata by a test. */
+export interface NewUserBody {
+  accountEnabled: boolean;
+  displayName: string;
+  mailNickname: string;
+  userPrincipalName: string;
+  passwordProfile: { password: string; forceChangePasswordNextSignIn: boolean };
+  givenName?: string;
+  surname?: string;
+  employeeId?: string;
+  employeeType?: string;
+  employeeHireDate?: string;
+  department?: string;
+  jobTitle?: string;
+  companyName?: string;
+  officeLocation?: string;
+  city?: string;
+  country?: string;
+  usageLocation?: string;
+  mobilePhone?: string;
+}
+
+const select = USER_SELECT.join(',');
+
+export async function findUserByEmployeeId(client: Client, employeeId: string): Promise<DirectoryUser | undefined> {
+  const page = await graphCall('find user by employeeId', () =>
+    client.api('/users').filter(`employeeId eq ${odataString(employeeId)}`).select(select).top(2).get(),
+  );
+  return (page.value as DirectoryUser[])[0];
+}
+
+export async function findUserByUpn(client: Client, userPrincipalName: string): Promise<DirectoryUser | undefined> {
+  try {
+    return (await graphCall('get user by UPN', () =>
+      client.api(`/users/${encodeURIComponent(userPrincipalName)}`).select(select).get(),
+    )) as DirectoryUser;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return undefined;
+    throw error;
+  }
+}
+
+export async function createUser(client: Client, body: NewUserBody): Promise<DirectoryUser> {
+  return (await graphCall('create user', () => client.api('/users').post(body))) as DirectoryUser;
+}

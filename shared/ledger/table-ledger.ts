@@ -1,0 +1,115 @@
+import { RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
+import { ManagedIdentityCredential } from '@azure/identity';
+import { employeeKey, type LifecycleEvent } from '../domain/events';
+import type { Settings } from '../config/settings';
+import { newEventRecord, type EventRecord, type Ledger } from './types';
+
+const EVENT_ROW = 'event';
+const MAX_CONFLICT_RETRIES = 10;
+
+interface EventEntity {
+  partitionKey: string;
+  rowKey: string;
+  recordJson: string;
+}
+
+/**
+ * The ledger in Table Storage: one entity per event (partition = eventId) holding the record as
+ * JSON, so a record and its steps change together under one ETag.
+ */
+export class TableLedger implements Ledger {
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly table: TableClient) {}
+
+  static fromSettings(settings: Settings): TableLedger {
+    return new TableLedger(createTableClient(settings, settings.LEDGER_TABLE_NAME));
+  }
+
+  async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
+    await this.ensureTable();
+    const record = newEventRecord(event, acceptedAt, employeeKey(event));
+    try {
+      await this.table.createEntity<EventEntity>(toEntity(record));
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+
+  async get(eventId: string): Promise<EventRecord | undefined> {
+    await this.ensureTable();
+    const entity = await this.readEntity(eventId);
+    return entity ? fromEntity(entity) : undefined;
+  }
+
+  async update(event: LifecycleEvent, change: (record: EventRecord) => EventRecord): Promise<EventRecord> {
+    await this.ensureTable();
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const entity = await this.readEntity(event.eventId);
+      if (!entity) {
+        const created = change(newEventRecord(event, new Date(), employeeKey(event)));
+        try {
+          await this.table.createEntity<EventEntity>(toEntity(created));
+          return created;
+        } catch (error) {
+          if (isStatus(error, 409)) continue;
+          throw error;
+        }
+      }
+      const updated = change(fromEntity(entity));
+      try {
+        await this.table.updateEntity<EventEntity>(toEntity(updated), 'Replace', { etag: entity.etag });
+        return updated;
+      } catch (error) {
+        if (isStatus(error, 412)) continue;
+        throw error;
+      }
+    }
+    throw new Error(`Ledger update for ${event.eventId} kept conflicting; giving up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  private async readEntity(eventId: string): Promise<TableEntityResult<EventEntity> | undefined> {
+    try {
+      return await this.table.getEntity<EventEntity>(eventId, EVENT_ROW);
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  private ensureTable(): Promise<void> {
+    this.ready ??= this.table.createTable().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+}
+
+/** A table client on the app's storage: a connection string (Azurite) or the managed identity. */
+export function createTableClient(settings: Settings, tableName: string): TableClient {
+  if (settings.AzureWebJobsStorage) {
+    return TableClient.fromConnectionString(settings.AzureWebJobsStorage, tableName, {
+      allowInsecureConnection: settings.LIFECYCLE_RUNTIME === 'local',
+    });
+  }
+  if (settings.AzureWebJobsStorage__accountName) {
+    const credential = settings.AZURE_CLIENT_ID
+      ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID })
+      : new ManagedIdentityCredential();
+    return new TableClient(`https://${settings.AzureWebJobsStorage__accountName}.table.core.windows.net`, tableName, credential);
+  }
+  throw new Error('No storage configured: set AzureWebJobsStorage or AzureWebJobsStorage__accountName');
+}
+
+function toEntity(record: EventRecord): EventEntity {
+  return { partitionKey: record.eventId, rowKey: EVENT_ROW, recordJson: JSON.stringify(record) };
+}
+
+function fromEntity(entity: EventEntity): EventRecord {
+  return JSON.parse(entity.recordJson) as EventRecord;
+}
+
+function isStatus(error: unknown, status: number): boolean {
+  return error instanceof RestError && error.statusCode === status;
+}

@@ -1,0 +1,62 @@
+import type { LifecycleEvent, LifecycleEventType } from '../domain/events';
+
+export const EVENT_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'dead-lettered', 'skipped'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+export type StepOutcome = 'done' | 'already-done' | 'pending' | 'skipped' | 'failed' | 'planned';
+
+/** One reconciliation step as operators see it in `GET /api/events/{eventId}`. */
+export interface StepRecord {
+  name: string;
+  outcome: StepOutcome;
+  /** Human-readable: what was changed, or why nothing was. Never holds secrets. */
+  detail?: string;
+  startedAt: string;
+  durationMs: number;
+  error?: { code: string; message: string };
+}
+
+export interface EventRecord {
+  eventId: string;
+  tenantId: string;
+  type: LifecycleEventType;
+  employeeKey: string;
+  status: EventStatus;
+  occurredAt: string;
+  acceptedAt: string;
+  updatedAt: string;
+  /** How many processing attempts have started (redeliveries and scheduled retries included). */
+  attempts: number;
+  steps: StepRecord[];
+  /** Directory object id once known, so a redelivery resumes against the same user. */
+  userId?: string;
+  error?: { step?: string; code: string; message: string };
+}
+
+/** Where event outcomes are recorded; Table Storage in Azure and locally (Azurite). */
+export interface Ledger {
+  /** Records an accepted event unless it is already known (a re-post must not reset progress). */
+  recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void>;
+  get(eventId: string): Promise<EventRecord | undefined>;
+  /**
+   * Read-modify-write with optimistic concurrency; `change` may run more than once.
+   * Creates the record from `event` when it does not exist yet.
+   */
+  update(event: LifecycleEvent, change: (record: EventRecord) => EventRecord): Promise<EventRecord>;
+}
+
+export function newEventRecord(event: LifecycleEvent, acceptedAt: Date, employeeKey: string): EventRecord {
+  const at = acceptedAt.toISOString();
+  return {
+    eventId: event.eventId,
+    tenantId: event.tenantId,
+    type: event.type,
+    employeeKey,
+    status: 'queued',
+    occurredAt: event.occurredAt,
+    acceptedAt: at,
+    updatedAt: at,
+    attempts: 0,
+    steps: [],
+  };
+}

@@ -1,0 +1,28 @@
+import { ServiceBusClient } from '@azure/service-bus';
+import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import type { Settings } from '../config/settings';
+import type { QueueSender } from './types';
+
+let client: ServiceBusClient | undefined;
+
+/** The Azure adapter: one Service Bus client per worker over the managed identity. */
+export function createServiceBusSender(settings: Settings, queueName: string): QueueSender {
+  const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
+  if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is not set');
+  if (!client) {
+    const credential =
+      settings.GRAPH_CREDENTIAL === 'default'
+        ? new DefaultAzureCredential()
+        : settings.AZURE_CLIENT_ID
+          ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID })
+          : new ManagedIdentityCredential();
+    client = new ServiceBusClient(namespace, credential);
+  }
+  return client.createSender(queueName);
+}
+
+export async function closeServiceBusClient(): Promise<void> {
+  const current = client;
+  client = undefined;
+  await current?.close();
+}

@@ -1,0 +1,81 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { getSettings, resetSettings, type Settings } from '../config/settings';
+import { createGraphClient } from '../graph/client';
+import { TableLedger } from '../ledger/table-ledger';
+import type { Ledger } from '../ledger/types';
+import { closeServiceBusClient, createServiceBusSender } from '../messaging/azure-service-bus';
+import type { QueueSender } from '../messaging/types';
+import { createTelemetry, type Telemetry } from '../telemetry/telemetry';
+
+/**
+ * The composition root. Handlers ask for services here; each is created lazily, once per
+ * worker. The local host and tests replace adapters (queue, Graph endpoint, storage) through
+ * `provideServices` — the domain and handlers are the same code everywhere.
+ */
+export interface AppServices {
+  settings: Settings;
+  ledger: Ledger;
+  processingQueue: QueueSender;
+  graph: Client;
+  telemetry: Telemetry;
+}
+
+type Factories = { [K in keyof AppServices]: () => AppServices[K] };
+
+const azureFactories: Factories = {
+  settings: () => getSettings(),
+  ledger: () => TableLedger.fromSettings(services().settings),
+  processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
+  graph: () => createGraphClient(services().settings),
+  telemetry: () => createTelemetry(services().settings),
+};
+
+let overrides: Partial<Factories> = {};
+let instances: Partial<AppServices> = {};
+
+function resolve<K extends keyof AppServices>(key: K): AppServices[K] {
+  const existing = instances[key];
+  if (existing !== undefined) return existing as AppServices[K];
+  const factory = (overrides[key] ?? azureFactories[key]) as () => AppServices[K];
+  const created = factory();
+  instances[key] = created;
+  return created;
+}
+
+const view: AppServices = {
+  get settings() {
+    return resolve('settings');
+  },
+  get ledger() {
+    return resolve('ledger');
+  },
+  get processingQueue() {
+    return resolve('processingQueue');
+  },
+  get graph() {
+    return resolve('graph');
+  },
+  get telemetry() {
+    return resolve('telemetry');
+  },
+};
+
+export function services(): AppServices {
+  return view;
+}
+
+/** Replaces adapters (local host, tests). Already-created instances of those keys are dropped. */
+export function provideServices(factories: Partial<Factories>): void {
+  overrides = { ...overrides, ...factories };
+  for (const key of Object.keys(factories) as (keyof AppServices)[]) delete instances[key];
+}
+
+/** Forgets every instance and override, and the cached settings; for tests and host restarts. */
+export async function resetServices(): Promise<void> {
+  const queue = instances.processingQueue;
+  instances = {};
+  overrides = {};
+  resetSettings();
+  await queue?.close().catch(() => undefined);
+  await closeServiceBusClient();
+}
