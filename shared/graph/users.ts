@@ -74,3 +74,40 @@ export async function findUserByUpn(client: Client, userPrincipalName: string): 
 export async function createUser(client: Client, body: NewUserBody): Promise<DirectoryUser> {
   return (await graphCall('create user', () => client.api('/users').post(body))) as DirectoryUser;
 }
+
+/** Attributes a mover or leaver may change; names are checked against the Graph metadata by a test. */
+export type UserPatch = Partial<Omit<NewUserBody, 'passwordProfile' | 'userPrincipalName' | 'mailNickname'>> & {
+  employeeLeaveDateTime?: string | null;
+  accountEnabled?: boolean;
+};
+
+export async function updateUser(client: Client, userId: string, patch: UserPatch): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
+  await graphCall('update user', () => client.api(`/users/${userId}`).patch(patch));
+}
+
+export async function revokeSignInSessions(client: Client, userId: string): Promise<void> {
+  await graphCall('revoke sign-in sessions', () => client.api(`/users/${userId}/revokeSignInSessions`).post({}));
+}
+
+/** Soft-deletes (30 days in directory/deletedItems); an already-deleted user counts as done. */
+export async function deleteUser(client: Client, userId: string): Promise<boolean> {
+  try {
+    await graphCall('delete user', () => client.api(`/users/${userId}`).delete());
+    return true;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return false;
+    throw error;
+  }
+}
+
+export async function findDeletedUserByEmployeeId(client: Client, employeeId: string): Promise<DirectoryUser | undefined> {
+  const page = await graphCall('find deleted user', () =>
+    client.api('/directory/deletedItems/microsoft.graph.user').filter(`employeeId eq ${odataString(employeeId)}`).select(select).get(),
+  );
+  return (page.value as DirectoryUser[])[0];
+}
+
+export async function restoreDeletedUser(client: Client, userId: string): Promise<DirectoryUser> {
+  return (await graphCall('restore deleted user', () => client.api(`/directory/deletedItems/${userId}/restore`).post({}))) as DirectoryUser;
+}

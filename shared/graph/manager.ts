@@ -1,0 +1,26 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphCall, GraphRequestError } from './errors';
+
+export async function getManagerId(client: Client, userId: string): Promise<string | undefined> {
+  try {
+    const manager = await graphCall('read manager', () => client.api(`/users/${userId}/manager`).select('id').get());
+    return (manager as { id: string }).id;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return undefined;
+    throw error;
+  }
+}
+
+export async function setManager(client: Client, userId: string, managerId: string, graphBase: string): Promise<void> {
+  await graphCall('set manager', () => client.api(`/users/${userId}/manager/$ref`).put({ '@odata.id': `${graphBase}/v1.0/users/${managerId}` }));
+}
+
+export async function removeManager(client: Client, userId: string): Promise<boolean> {
+  try {
+    await graphCall('remove manager', () => client.api(`/users/${userId}/manager/$ref`).delete());
+    return true;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return false;
+    throw error;
+  }
+}
