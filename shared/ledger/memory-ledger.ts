@@ -1,0 +1,26 @@
+import { employeeKey, type LifecycleEvent } from '../domain/events';
+import { newEventRecord, type EventRecord, type Ledger } from './types';
+
+/**
+ * A ledger that lives for one request. Dry runs record their planned steps here, so planning
+ * uses the same step runner as processing without writing anything durable.
+ */
+export class MemoryLedger implements Ledger {
+  private readonly records = new Map<string, EventRecord>();
+
+  async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
+    if (!this.records.has(event.eventId)) this.records.set(event.eventId, newEventRecord(event, acceptedAt, employeeKey(event)));
+  }
+
+  async get(eventId: string): Promise<EventRecord | undefined> {
+    const record = this.records.get(eventId);
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async update(event: LifecycleEvent, change: (record: EventRecord) => EventRecord): Promise<EventRecord> {
+    const current = this.records.get(event.eventId) ?? newEventRecord(event, new Date(), employeeKey(event));
+    const updated = change(structuredClone(current));
+    this.records.set(event.eventId, updated);
+    return structuredClone(updated);
+  }
+}
