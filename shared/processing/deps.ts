@@ -1,0 +1,22 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Settings } from '../config/settings';
+import type { PendingManagerLinks } from '../ledger/pending-manager-links';
+import type { Ledger } from '../ledger/types';
+import type { AccessPolicy } from './policy';
+
+/** Everything processing needs, passed in: the same domain runs in Azure, locally and in tests. */
+export interface ProcessingDeps {
+  graph: Client;
+  ledger: Ledger;
+  pendingLinks: PendingManagerLinks;
+  policy: AccessPolicy;
+  settings: Settings;
+  now: () => Date;
+  /** `plan` (dry run) reads the tenant and reports each step it would take, changing nothing. */
+  mode: 'apply' | 'plan';
+}
+
+/** The absolute Graph root used in `@odata.id` references. */
+export function graphRoot(deps: Pick<ProcessingDeps, 'settings'>): string {
+  return new URL(deps.settings.GRAPH_BASE_URL).origin;
+}

@@ -1,0 +1,36 @@
+import type { LifecycleEvent } from '../../domain/events';
+import type { DirectoryUser } from '../../graph/users';
+import type { ProcessingDeps } from '../deps';
+import type { StepRunner } from '../step-runner';
+import { updateAttributes } from '../steps/account';
+import { reconcileGroups, reconcileLicences } from '../steps/access';
+import { createAccount } from '../steps/create-user';
+import { findUser } from '../steps/find-user';
+import { linkManager, linkWaitingReports } from '../steps/manager';
+import { assertNotProtected } from '../steps/protection';
+
+/**
+ * Joiner: the account, its manager, rule-based groups and licences. A joiner for a worker who
+ * already has an account (an HR upsert, a re-post) reconciles it like a mover.
+ */
+export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
+  const existing = await findUser(event, runner, deps);
+  let user: DirectoryUser | undefined;
+  if (existing) {
+    await runner.run('check-protection', async () => {
+      await assertNotProtected(deps.graph, existing, deps.policy.protection);
+      return { outcome: 'done', detail: 'not a protected account' };
+    });
+    await updateAttributes(event, existing, runner, deps);
+    user = existing;
+  } else {
+    user = await createAccount(event, runner, deps);
+  }
+  if (!user) return undefined; // dry run of a new account: nothing further can be read
+  await runner.patch((r) => ({ ...r, userId: (user as DirectoryUser).id }));
+  await linkManager(event, user, runner, deps);
+  await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing });
+  await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing });
+  await linkWaitingReports(event, user, runner, deps);
+  return user;
+}

@@ -1,0 +1,49 @@
+import type { LifecycleEvent } from '../../domain/events';
+import { findDeletedUserByEmployeeId, restoreDeletedUser, type DirectoryUser } from '../../graph/users';
+import type { ProcessingDeps } from '../deps';
+import type { StepRunner } from '../step-runner';
+import { setAccountEnabled, setLeaveDate, updateAttributes } from '../steps/account';
+import { reconcileGroups, reconcileLicences } from '../steps/access';
+import { createAccount } from '../steps/create-user';
+import { findUser } from '../steps/find-user';
+import { linkManager, linkWaitingReports } from '../steps/manager';
+import { assertNotProtected } from '../steps/protection';
+
+/**
+ * Rehire: the old account if it still exists, restored from deleted items within its 30 days,
+ * or a new one; then sign-in on, leave date cleared and the joiner rules applied again.
+ */
+export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+  let user: DirectoryUser | undefined = await findUser(event, runner, deps);
+  let created = false;
+  if (!user) {
+    await runner.run('restore-user', async () => {
+      const deleted = await findDeletedUserByEmployeeId(deps.graph, event.employee.employeeId);
+      if (!deleted) return { outcome: 'skipped', detail: 'no deleted account to restore; a new one is created' };
+      if (deps.mode === 'plan') return { outcome: 'planned', detail: `would restore ${deleted.userPrincipalName} from deleted items` };
+      user = await restoreDeletedUser(deps.graph, deleted.id);
+      user = { ...deleted, ...user };
+      return { outcome: 'done', detail: `restored ${deleted.userPrincipalName} from deleted items` };
+    });
+  }
+  if (!user) {
+    user = await createAccount(event, runner, deps);
+    created = true;
+  }
+  if (!user) return;
+  const account = user;
+  await runner.patch((r) => ({ ...r, userId: account.id }));
+  if (!created) {
+    await runner.run('check-protection', async () => {
+      await assertNotProtected(deps.graph, account, deps.policy.protection);
+      return { outcome: 'done', detail: 'not a protected account' };
+    });
+    await setAccountEnabled(account, true, runner, deps);
+    await setLeaveDate(account, null, runner, deps);
+    await updateAttributes(event, account, runner, deps);
+  }
+  await linkManager(event, account, runner, deps);
+  await reconcileGroups(event, account, runner, deps, { removeUnwanted: !created });
+  await reconcileLicences(event, account, runner, deps, { removeUnwanted: !created });
+  await linkWaitingReports(event, account, runner, deps);
+}

@@ -1,0 +1,30 @@
+import type { EventRecord } from '../ledger/types';
+
+/** What processing decided; the queue handler turns it into exactly one settlement. */
+export type ProcessOutcome =
+  | { kind: 'succeeded'; record: EventRecord }
+  | { kind: 'skipped'; record: EventRecord; reason: string }
+  /** Not due yet (a leaver's effective date, a later leaver phase): re-send at `at`. */
+  | { kind: 'scheduled'; record: EventRecord; at: Date; phase?: EventPhase; reason: string }
+  /** Transient: try again later (scheduled re-send), up to the attempt limit. */
+  | { kind: 'retry'; record: EventRecord; step: string; reason: string; retryAfterMs?: number }
+  /** Permanent: a person must act; `reason` is short, `description` says what to fix. */
+  | { kind: 'dead-letter'; record?: EventRecord; reason: string; description: string };
+
+/** Later parts of a leaver, each carried by a scheduled copy of the event. */
+export type EventPhase = 'remove-licences' | 'delete-account';
+
+/** A failure inside a step, already classified, with operator-facing wording. */
+export class StepFailure extends Error {
+  constructor(
+    public readonly step: string,
+    public readonly retryable: boolean,
+    public readonly code: string,
+    message: string,
+    public readonly remedy?: string,
+    public readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}

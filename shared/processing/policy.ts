@@ -1,0 +1,42 @@
+import type { Employee } from '../domain/events';
+
+/** A licence the rules want a worker to hold. */
+export interface LicenceNeed {
+  skuPartNumber: string;
+  disabledPlans: string[];
+}
+
+export interface LeaverPolicy {
+  /** `rule-based`: only groups the rules manage; `all-removable`: every group Graph lets us change. */
+  removeGroups: 'rule-based' | 'all-removable';
+  licenceGraceDays: number;
+  /** Soft-delete the account this many days after leaving; null keeps it. */
+  deleteAfterDays: number | null;
+  revokeSessions: boolean;
+}
+
+export interface ProtectionPolicy {
+  userPrincipalNames: string[];
+  groups: string[];
+  directoryRoleHolders: boolean;
+}
+
+export interface MassLeaverPolicy {
+  threshold: number;
+  windowMinutes: number;
+}
+
+/**
+ * What processing needs from the rules file. The rules module parses and evaluates the file;
+ * processing sees only this, so rule syntax can grow without touching the steps.
+ */
+export interface AccessPolicy {
+  desiredGroups(employee: Employee): string[];
+  desiredLicences(employee: Employee): LicenceNeed[];
+  /** Every group reference any rule can add: a mover loses only these, never manual memberships. */
+  ruleManagedGroups(): ReadonlySet<string>;
+  ruleManagedSkus(): ReadonlySet<string>;
+  leaver: LeaverPolicy;
+  protection: ProtectionPolicy;
+  massLeaver?: MassLeaverPolicy;
+}

@@ -1,0 +1,82 @@
+import type { LifecycleEvent } from '../domain/events';
+import type { EventRecord } from '../ledger/types';
+import type { ProcessingDeps } from './deps';
+import { toStepFailure } from './failures';
+import type { FlowResult } from './flows/flow-result';
+import { runJoiner } from './flows/joiner';
+import { runLeaver } from './flows/leaver';
+import { runMover } from './flows/mover';
+import { runRehire } from './flows/rehire';
+import type { EventPhase, ProcessOutcome } from './outcome';
+import { StepRunner } from './step-runner';
+
+const terminal = new Set(['succeeded', 'skipped', 'dead-lettered']);
+
+/**
+ * Reconciles one event against the tenant. Safe to run any number of times for one event:
+ * a finished event is not redone, and every step checks before it acts.
+ */
+export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, phase?: EventPhase): Promise<ProcessOutcome> {
+  const existing = await deps.ledger.get(event.eventId);
+  if (!phase && existing && terminal.has(existing.status)) {
+    return { kind: 'skipped', record: existing, reason: `already ${existing.status}` };
+  }
+
+  const started = await deps.ledger.update(event, (r) => ({
+    ...r,
+    status: 'processing',
+    attempts: r.attempts + 1,
+    updatedAt: deps.now().toISOString(),
+  }));
+  const runner = new StepRunner(event, deps.ledger, started, deps.now);
+
+  try {
+    const result = await runFlow(event, runner, deps, phase);
+    if (result.schedule) {
+      const { at, reason } = result.schedule;
+      const record = await runner.patch((r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString() }));
+      return { kind: 'scheduled', record, at, reason, ...(result.schedule.phase ? { phase: result.schedule.phase } : {}) };
+    }
+    const record = await runner.patch((r) => finished(r, deps.now()));
+    return { kind: 'succeeded', record };
+  } catch (error) {
+    const failure = toStepFailure(runner.record.steps.at(-1)?.name ?? 'plan', error);
+    if (failure.retryable) {
+      return {
+        kind: 'retry',
+        record: runner.record,
+        step: failure.step,
+        reason: failure.message,
+        ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+      };
+    }
+    const remedy = failure.remedy ? ` ${failure.remedy}` : '';
+    return {
+      kind: 'dead-letter',
+      record: runner.record,
+      reason: `${failure.step}: ${failure.code}`.slice(0, 200),
+      description: `Event ${event.eventId} (${event.type}, employee ${event.employee.employeeId}) stopped at step ${failure.step}: ${failure.message}.${remedy}`,
+    };
+  }
+}
+
+async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, phase?: EventPhase): Promise<FlowResult> {
+  switch (event.type) {
+    case 'joiner':
+      await runJoiner(event, runner, deps);
+      return {};
+    case 'mover':
+      await runMover(event, runner, deps);
+      return {};
+    case 'leaver':
+      return runLeaver(event, runner, deps, phase);
+    case 'rehire':
+      await runRehire(event, runner, deps);
+      return {};
+  }
+}
+
+function finished(record: EventRecord, now: Date): EventRecord {
+  const { error: _cleared, ...rest } = record;
+  return { ...rest, status: 'succeeded', updatedAt: now.toISOString() };
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Employee } from '../domain/events';
+import type { AccessPolicy, LicenceNeed } from './policy';
+
+/**
+ * The rules file: which groups and licences a worker gets from HR attributes, what happens to
+ * leavers, which accounts are never touched. Read once per worker and validated; a bad file
+ * stops processing with a message that names the rule and field rather than guessing.
+ */
+
+const MATCHABLE = ['department', 'jobTitle', 'employeeType', 'companyName', 'officeLocation', 'city', 'country', 'usageLocation'] as const;
+type MatchableField = (typeof MATCHABLE)[number];
+
+const patterns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const conditionSchema = z.partialRecord(z.enum(MATCHABLE), patterns);
+type Condition = z.infer<typeof conditionSchema>;
+
+const ruleBase = {
+  /** Shown in plans and the ledger, so an operator knows which rule granted what. */
+  name: z.string().min(1).optional(),
+  /** Every field listed must match (any of its patterns; `*` is a wildcard; case-insensitive). Empty: everyone. */
+  when: conditionSchema.default({}),
+  /** The rule does not apply when all of these match. */
+  unless: conditionSchema.optional(),
+};
+
+const groupRuleSchema = z.object({ ...ruleBase, groups: z.array(z.string().min(1)).min(1) }).strict();
+const licenceRuleSchema = z
+  .object({
+    ...ruleBase,
+    licences: z.array(z.object({ sku: z.string().min(1), disabledPlans: z.array(z.string().min(1)).default([]) }).strict()).min(1),
+  })
+  .strict();
+
+export const rulesFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    groupRules: z.array(groupRuleSchema).default([]),
+    licenceRules: z.array(licenceRuleSchema).default([]),
+    leaver: z
+      .object({
+        removeGroups: z.enum(['rule-based', 'all-removable']).default('rule-based'),
+        licenceGraceDays: z.number().int().min(0).max(365).default(0),
+        deleteAfterDays: z.number().int().min(0).max(3650).nullable().default(null),
+        revokeSessions: z.boolean().default(true),
+      })
+      .strict()
+      .default({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true }),
+    protected: z
+      .object({
+        userPrincipalNames: z.array(z.string().min(3)).default([]),
+        groups: z.array(z.string().min(1)).default([]),
+        directoryRoleHolders: z.boolean().default(true),
+      })
+      .strict()
+      .default({ userPrincipalNames: [], groups: [], directoryRoleHolders: true }),
+    massLeaver: z.object({ threshold: z.number().int().min(1), windowMinutes: z.number().int().min(1) }).strict().optional(),
+  })
+  .strict();
+
+export type RulesFile = z.infer<typeof rulesFileSchema>;
+
+export class RulesFileError extends Error {
+  constructor(file: string, problems: string[]) {
+    super(`rules file ${file} is not valid: ${problems.join('; ')}`);
+    this.name = 'RulesFileError';
+  }
+}
+
+function toMatcher(pattern: string): (value: string) => boolean {
+  const escaped = pattern.trim().toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const regex = new RegExp(`^${escaped}$`);
+  return (value) => regex.test(value.trim().toLowerCase());
+}
+
+function compileCondition(condition: Condition): (employee: Employee) => boolean {
+  const checks = (Object.entries(condition) as [MatchableField, string | string[]][]).map(([field, value]) => {
+    const matchers = (Array.isArray(value) ? value : [value]).map(toMatcher);
+    return (employee: Employee) => {
+      const actual = employee[field];
+      return actual !== undefined && matchers.some((m) => m(actual));
+    };
+  });
+  return (employee) => checks.every((check) => check(employee));
+}
+
+function compileRule(rule: { when: Condition; unless?: Condition | undefined }): (employee: Employee) => boolean {
+  const when = compileCondition(rule.when);
+  const unless = rule.unless ? compileCondition(rule.unless) : () => false;
+  return (employee) => when(employee) && !unless(employee);
+}
+
+/** Evaluates a validated rules file; processing sees only the `AccessPolicy` port. */
+export function createAccessPolicy(rules: RulesFile): AccessPolicy {
+  const groupRules = rules.groupRules.map((r) => ({ applies: compileRule(r), groups: r.groups }));
+  const licenceRules = rules.licenceRules.map((r) => ({ applies: compileRule(r), licences: r.licences }));
+  const managedGroups: ReadonlySet<string> = new Set(rules.groupRules.flatMap((r) => r.groups));
+  const managedSkus: ReadonlySet<string> = new Set(rules.licenceRules.flatMap((r) => r.licences.map((l) => l.sku)));
+  return {
+    desiredGroups: (employee) => [...new Set(groupRules.filter((r) => r.applies(employee)).flatMap((r) => r.groups))],
+    desiredLicences: (employee) => {
+      const bySku = new Map<string, LicenceNeed>();
+      for (const rule of licenceRules.filter((r) => r.applies(employee))) {
+        for (const l of rule.licences) {
+          // Two rules granting one SKU: a plan is disabled only if every granting rule disables it.
+          const earlier = bySku.get(l.sku);
+          const disabledPlans = earlier ? earlier.disabledPlans.filter((p) => l.disabledPlans.includes(p)) : [...l.disabledPlans];
+          bySku.set(l.sku, { skuPartNumber: l.sku, disabledPlans });
+        }
+      }
+      return [...bySku.values()];
+    },
+    ruleManagedGroups: () => managedGroups,
+    ruleManagedSkus: () => managedSkus,
+    leaver: rules.leaver,
+    protection: rules.protected,
+    ...(rules.massLeaver ? { massLeaver: rules.massLeaver } : {}),
+  };
+}
+
+export function parseRulesFile(json: unknown, file = 'rules'): RulesFile {
+  const parsed = rulesFileSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new RulesFileError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Reads the rules file (relative paths from the app's working directory, as in Azure). */
+export function loadAccessPolicy(file: string): AccessPolicy {
+  const resolved = path.resolve(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolved, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read as JSON (${(error as Error).message})`;
+    throw new RulesFileError(file, [reason]);
+  }
+  return createAccessPolicy(parseRulesFile(json, file));
+}

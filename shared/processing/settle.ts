@@ -1,0 +1,129 @@
+import type { LifecycleEvent } from '../domain/events';
+import type { Ledger } from '../ledger/types';
+import { toEventMessage } from '../messaging/event-messages';
+import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
+import type { EventPhase, ProcessOutcome } from './outcome';
+
+export const RETRY_ATTEMPT_PROPERTY = 'retryAttempt';
+export const PHASE_PROPERTY = 'phase';
+
+export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
+  const value = message.applicationProperties?.[PHASE_PROPERTY];
+  return value === 'remove-licences' || value === 'delete-account' ? value : undefined;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 15 * 60_000 };
+
+/** Exponential backoff with full jitter, never sooner than Graph's Retry-After. */
+export function retryDelayMs(attempt: number, policy: RetryPolicy, retryAfterMs = 0, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.max(retryAfterMs, Math.round(ceiling / 2 + (random() * ceiling) / 2));
+}
+
+export function retryAttemptOf(message: ReceivedMessage): number {
+  const value = message.applicationProperties?.[RETRY_ATTEMPT_PROPERTY];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+export interface SettleDeps {
+  processingQueue: QueueSender;
+  ledger: Ledger;
+  now: () => Date;
+  policy?: RetryPolicy;
+  random?: () => number;
+}
+
+/**
+ * Turns an outcome into exactly one settlement. A retry is a scheduled copy (own messageId, so
+ * duplicate detection keeps it) followed by completing the original: the Functions trigger
+ * would otherwise redeliver at once, with no backoff, burning delivery attempts.
+ */
+export async function settleOutcome(
+  message: ReceivedMessage,
+  event: LifecycleEvent | undefined,
+  outcome: ProcessOutcome,
+  actions: SettlementActions,
+  deps: SettleDeps,
+): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'dead-lettered'> {
+  const policy = deps.policy ?? defaultRetryPolicy;
+  switch (outcome.kind) {
+    case 'succeeded':
+    case 'skipped':
+      await actions.complete(message);
+      return 'completed';
+    case 'retry': {
+      const attempt = retryAttemptOf(message) + 1;
+      if (!event || attempt >= policy.maxAttempts) {
+        const description = `Step ${outcome.step} still failing after ${attempt} attempts: ${outcome.reason}. Fix the cause, then replay this event.`;
+        return deadLetter(message, event, actions, deps, 'RetriesExhausted', description, outcome.step);
+      }
+      const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
+      const copy = toEventMessage(event);
+      await deps.processingQueue.scheduleMessages(
+        {
+          ...copy,
+          messageId: `${event.eventId}${phaseOf(message) ? `~${phaseOf(message)}` : ''}~r${attempt}`,
+          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: attempt },
+        },
+        at,
+      );
+      await deps.ledger.update(event, (r) => ({
+        ...r,
+        status: 'queued',
+        updatedAt: deps.now().toISOString(),
+        error: { step: outcome.step, code: 'RetryScheduled', message: `${outcome.reason} (attempt ${attempt + 1} at ${at.toISOString()})` },
+      }));
+      await actions.complete(message);
+      return 'scheduled-retry';
+    }
+    case 'scheduled': {
+      if (!event) throw new Error('a scheduled outcome needs its event');
+      const copy = toEventMessage(event);
+      const suffix = outcome.phase ? `~${outcome.phase}` : '~due';
+      await deps.processingQueue.scheduleMessages(
+        {
+          ...copy,
+          messageId: `${event.eventId}${suffix}`,
+          applicationProperties: { ...copy.applicationProperties, ...(outcome.phase ? { [PHASE_PROPERTY]: outcome.phase } : {}) },
+        },
+        outcome.at,
+      );
+      await actions.complete(message);
+      return 'scheduled';
+    }
+    case 'dead-letter':
+      return deadLetter(message, event, actions, deps, outcome.reason, outcome.description);
+  }
+}
+
+async function deadLetter(
+  message: ReceivedMessage,
+  event: LifecycleEvent | undefined,
+  actions: SettlementActions,
+  deps: SettleDeps,
+  reason: string,
+  description: string,
+  step?: string,
+): Promise<'dead-lettered'> {
+  if (event) {
+    await deps.ledger.update(event, (r) => ({
+      ...r,
+      status: 'dead-lettered',
+      updatedAt: deps.now().toISOString(),
+      error: { ...(step ? { step } : r.error?.step ? { step: r.error.step } : {}), code: reason, message: description },
+    }));
+  }
+  await actions.deadletter(message, undefined, reason, description);
+  return 'dead-lettered';
+}
+
+function phaseProperties(message: ReceivedMessage): Record<string, string> {
+  const phase = phaseOf(message);
+  return phase ? { [PHASE_PROPERTY]: phase } : {};
+}

@@ -1,0 +1,80 @@
+import type { LifecycleEvent } from '../domain/events';
+import type { EventRecord, Ledger, StepOutcome, StepRecord } from '../ledger/types';
+
+export interface StepResult {
+  outcome: Exclude<StepOutcome, 'failed'>;
+  detail?: string;
+}
+
+/**
+ * Runs named steps and records each in the ledger as it finishes, so a redelivered or replayed
+ * event can see what was already done and an operator can see where it stopped.
+ */
+export class StepRunner {
+  constructor(
+    private readonly event: LifecycleEvent,
+    private readonly ledger: Ledger,
+    private current: EventRecord,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get record(): EventRecord {
+    return this.current;
+  }
+
+  /** The outcome this step had in an earlier attempt, if it completed then. */
+  completedEarlier(name: string): StepRecord | undefined {
+    return this.current.steps.find((s) => s.name === name && (s.outcome === 'done' || s.outcome === 'already-done'));
+  }
+
+  async run(name: string, step: () => Promise<StepResult>): Promise<StepResult> {
+    const started = this.now();
+    try {
+      const result = await step();
+      await this.recordStep(name, started, result.outcome, result.detail);
+      return result;
+    } catch (error) {
+      const { code, message } = describe(error);
+      await this.recordStep(name, started, 'failed', undefined, { code, message });
+      throw error;
+    }
+  }
+
+  /** Persists other record fields (userId, status) together with the steps. */
+  async patch(change: (record: EventRecord) => EventRecord): Promise<EventRecord> {
+    this.current = await this.ledger.update(this.event, (stored) => change(mergeSteps(stored, this.current)));
+    return this.current;
+  }
+
+  private async recordStep(name: string, started: Date, outcome: StepOutcome, detail?: string, error?: StepRecord['error']): Promise<void> {
+    const step: StepRecord = {
+      name,
+      outcome,
+      startedAt: started.toISOString(),
+      durationMs: this.now().getTime() - started.getTime(),
+      ...(detail ? { detail } : {}),
+      ...(error ? { error } : {}),
+    };
+    await this.patch((record) => ({
+      ...record,
+      updatedAt: this.now().toISOString(),
+      steps: [...record.steps.filter((s) => s.name !== name), step],
+    }));
+  }
+}
+
+/** Keeps whichever of two copies knows more steps; the stored one wins on conflicts. */
+function mergeSteps(stored: EventRecord, local: EventRecord): EventRecord {
+  const names = new Set(stored.steps.map((s) => s.name));
+  return { ...stored, steps: [...stored.steps, ...local.steps.filter((s) => !names.has(s.name))] };
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; failure?: { code?: string; message?: string }; message?: unknown };
+    if (e.failure?.code) return { code: e.failure.code, message: e.failure.message ?? '' };
+    if (typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
+    if (typeof e.message === 'string') return { code: 'Error', message: e.message };
+  }
+  return { code: 'Error', message: String(error) };
+}

@@ -1,0 +1,119 @@
+import type { LifecycleEvent } from '../../domain/events';
+import { addGroupMember, listUserGroups, removeGroupMember, resolveGroups, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
+import { assignLicences, availableUnits, getAssignedLicences, listSubscribedSkus, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
+import type { DirectoryUser } from '../../graph/users';
+import { graphRoot, type ProcessingDeps } from '../deps';
+import { StepFailure } from '../outcome';
+import type { StepRunner } from '../step-runner';
+
+export interface AccessOptions {
+  /** Movers lose rule-managed groups and licences the rules no longer give them; joiners only gain. */
+  removeUnwanted: boolean;
+}
+
+/** Rule-based group memberships: add what the rules want, remove (movers) what they no longer want. */
+export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, options: AccessOptions): Promise<void> {
+  await runner.run('groups', async () => {
+    const wanted = deps.policy.desiredGroups(event.employee);
+    const managed = options.removeUnwanted ? [...deps.policy.ruleManagedGroups()] : [];
+    if (wanted.length === 0 && managed.length === 0) return { outcome: 'skipped', detail: 'no group rules apply' };
+    const resolved = await resolveGroups(deps.graph, [...new Set([...wanted, ...managed])]);
+    const missing = wanted.filter((ref) => !resolved.has(ref));
+    if (missing.length > 0) {
+      throw new StepFailure('groups', false, 'GroupNotFound', `rules name group(s) that do not exist: ${missing.join(', ')}`, 'Create the group(s) or correct the rules file, then replay.');
+    }
+    const memberOf = new Set((await listUserGroups(deps.graph, user.id)).map((g) => g.id));
+    const wantedGroups = uniqueGroups(wanted.map((ref) => resolved.get(ref) as DirectoryGroup));
+    const wantedIds = new Set(wantedGroups.map((g) => g.id));
+    const toAdd = wantedGroups.filter((g) => !memberOf.has(g.id));
+    const toRemove = uniqueGroups(managed.map((ref) => resolved.get(ref)).filter((g): g is DirectoryGroup => !!g)).filter(
+      (g) => memberOf.has(g.id) && !wantedIds.has(g.id),
+    );
+    return applyMembershipChanges(user, toAdd, toRemove, deps);
+  });
+}
+
+/** Adds and removes memberships; groups Graph cannot change are reported, never silently skipped. */
+export async function applyMembershipChanges(
+  user: DirectoryUser,
+  toAdd: DirectoryGroup[],
+  toRemove: DirectoryGroup[],
+  deps: ProcessingDeps,
+): Promise<{ outcome: 'done' | 'already-done' | 'planned'; detail: string }> {
+  const refused = [...toAdd, ...toRemove].filter((g) => unmanageableReason(g)).map((g) => `${g.displayName} (${unmanageableReason(g)})`);
+  const adds = toAdd.filter((g) => !unmanageableReason(g));
+  const removes = toRemove.filter((g) => !unmanageableReason(g));
+  const notes = refused.length ? `; not changeable through Graph, change by hand: ${refused.join(', ')}` : '';
+  if (adds.length === 0 && removes.length === 0) return { outcome: 'already-done', detail: `memberships already as the rules want${notes}` };
+  const summary = [adds.length ? `add ${names(adds)}` : '', removes.length ? `remove ${names(removes)}` : ''].filter(Boolean).join('; ');
+  if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}${notes}` };
+  for (const group of adds) await addGroupMember(deps.graph, group.id, user.id, graphRoot(deps));
+  for (const group of removes) await removeGroupMember(deps.graph, group.id, user.id);
+  return { outcome: 'done', detail: `${summary}${notes}` };
+}
+
+/** Licences from the rules, checked for availability first; one atomic assignLicense call. */
+export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, options: AccessOptions): Promise<void> {
+  await runner.run('licences', async () => {
+    const wanted = deps.policy.desiredLicences(event.employee);
+    const managed = options.removeUnwanted ? deps.policy.ruleManagedSkus() : new Set<string>();
+    if (wanted.length === 0 && managed.size === 0) return { outcome: 'skipped', detail: 'no licence rules apply' };
+    const skus = new Map((await listSubscribedSkus(deps.graph)).map((s) => [s.skuPartNumber, s]));
+    const unknown = wanted.filter((w) => !skus.has(w.skuPartNumber)).map((w) => w.skuPartNumber);
+    if (unknown.length > 0) {
+      throw new StepFailure('licences', false, 'SkuNotSubscribed', `the tenant has no subscription for ${unknown.join(', ')}`, 'Buy the product or correct the rules file, then replay.');
+    }
+    const current = new Map((await getAssignedLicences(deps.graph, user.id)).map((l) => [l.skuId, l]));
+    const add: AssignedLicence[] = [];
+    const newlyAssigned: SubscribedSku[] = [];
+    for (const need of wanted) {
+      const sku = skus.get(need.skuPartNumber) as SubscribedSku;
+      const disabledPlans = planIds(sku, need.disabledPlans);
+      const held = current.get(sku.skuId);
+      if (!held) newlyAssigned.push(sku);
+      if (!held || !sameSet(held.disabledPlans, disabledPlans)) add.push({ skuId: sku.skuId, disabledPlans });
+    }
+    const wantedIds = new Set(wanted.map((w) => (skus.get(w.skuPartNumber) as SubscribedSku).skuId));
+    const remove = [...skus.values()].filter((s) => managed.has(s.skuPartNumber) && current.has(s.skuId) && !wantedIds.has(s.skuId));
+    if (add.length === 0 && remove.length === 0) return { outcome: 'already-done', detail: 'licences already as the rules want' };
+    if (add.length > 0 && !user.usageLocation && !event.employee.usageLocation && !event.employee.country) {
+      throw new StepFailure('licences', false, 'UsageLocationMissing', 'a licence needs a usage location and the worker has none', 'Send the worker\'s country or usageLocation from HR, then replay.');
+    }
+    for (const sku of newlyAssigned) {
+      if (availableUnits(sku) < 1) {
+        throw new StepFailure('licences', true, 'NoFreeLicences', `no free ${sku.skuPartNumber} licences (${sku.consumedUnits} of ${sku.prepaidUnits.enabled} in use)`, 'Buy more licences or free some; the event retries by itself.');
+      }
+    }
+    const summary = [
+      add.length ? `assign ${add.map((a) => partNumber(skus, a.skuId)).join(', ')}` : '',
+      remove.length ? `remove ${remove.map((s) => s.skuPartNumber).join(', ')}` : '',
+    ].filter(Boolean).join('; ');
+    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}` };
+    await assignLicences(deps.graph, user.id, add, remove.map((s) => s.skuId));
+    return { outcome: 'done', detail: summary };
+  });
+}
+
+function planIds(sku: SubscribedSku, planNames: string[]): string[] {
+  const unknown = planNames.filter((n) => !sku.servicePlans.some((p) => p.servicePlanName === n));
+  if (unknown.length > 0) {
+    throw new StepFailure('licences', false, 'UnknownServicePlan', `${sku.skuPartNumber} has no service plan(s) ${unknown.join(', ')}`, 'Correct disabledPlans in the rules file, then replay.');
+  }
+  return sku.servicePlans.filter((p) => planNames.includes(p.servicePlanName)).map((p) => p.servicePlanId);
+}
+
+function partNumber(skus: Map<string, SubscribedSku>, skuId: string): string {
+  return [...skus.values()].find((s) => s.skuId === skuId)?.skuPartNumber ?? skuId;
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function uniqueGroups(groups: DirectoryGroup[]): DirectoryGroup[] {
+  return [...new Map(groups.map((g) => [g.id, g])).values()];
+}
+
+function names(groups: DirectoryGroup[]): string {
+  return groups.map((g) => g.displayName).join(', ');
+}

@@ -1,0 +1,37 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { listUserDirectoryRoles, listUserGroups } from '../../graph/groups';
+import type { DirectoryUser } from '../../graph/users';
+import { StepFailure } from '../outcome';
+import type { ProtectionPolicy } from '../policy';
+
+/**
+ * Break-glass and admin accounts are never touched by automation. Checked before the first
+ * write of any event that changes an existing account, so a protected account sees no partial
+ * change.
+ */
+export async function assertNotProtected(graph: Client, user: DirectoryUser, protection: ProtectionPolicy): Promise<void> {
+  const upn = user.userPrincipalName.toLowerCase();
+  if (protection.userPrincipalNames.some((p) => p.toLowerCase() === upn)) {
+    throw refuse(user, 'it is listed as a protected account');
+  }
+  if (protection.directoryRoleHolders) {
+    const roles = await listUserDirectoryRoles(graph, user.id);
+    if (roles.length > 0) throw refuse(user, `it holds directory role(s): ${roles.join(', ')}`);
+  }
+  if (protection.groups.length > 0) {
+    const protectedRefs = new Set(protection.groups.map((g) => g.toLowerCase()));
+    const groups = await listUserGroups(graph, user.id);
+    const hit = groups.find((g) => protectedRefs.has(g.id.toLowerCase()) || protectedRefs.has(g.displayName.toLowerCase()));
+    if (hit) throw refuse(user, `it is a member of protected group ${hit.displayName}`);
+  }
+}
+
+function refuse(user: DirectoryUser, why: string): StepFailure {
+  return new StepFailure(
+    'check-protection',
+    false,
+    'ProtectedAccount',
+    `${user.userPrincipalName} was not changed because ${why}`,
+    'Change protected accounts by hand, or remove the protection in the rules file if this account should be managed.',
+  );
+}
