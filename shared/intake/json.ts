@@ -1,0 +1,36 @@
+import { deriveEventId, type FieldIssue } from '../domain/events';
+import { checkRecordCount, collect, isObject, validateCandidate, type IntakeResult, type Validated } from './records';
+
+export interface JsonIntakeOptions {
+  tenantId: string;
+  maxRecords: number;
+}
+
+/**
+ * Canonical JSON: one lifecycle event or an array of them, each without the need for
+ * `eventId`, `tenantId` or `source`. Missing `source` becomes `hr-json` (another source is
+ * refused: HR cannot speak for the ticket queue), missing `tenantId` the configured tenant,
+ * missing `eventId` a hash of the record, so re-posting the same record is the same event.
+ * Issues name the record index (0-based, also for a single object) and the dotted field.
+ */
+export function parseCanonicalJson(body: unknown, options: JsonIntakeOptions): IntakeResult {
+  const records = Array.isArray(body) ? body : [body];
+  const countIssues = checkRecordCount(records.length, options.maxRecords);
+  if (countIssues.length > 0) return { ok: false, issues: countIssues };
+  return collect(records.map((record, index) => toEvent(record, index, options)));
+}
+
+function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Validated {
+  if (!isObject(record)) return { ok: false, issues: [{ record: index, field: '(record)', message: 'must be a JSON object' }] };
+  if (record.source !== undefined && record.source !== 'hr-json') {
+    const issue: FieldIssue = { record: index, field: 'source', message: "must be 'hr-json' or omitted on this endpoint" };
+    return { ok: false, issues: [issue] };
+  }
+  const { eventId, ...rest } = record;
+  const withDefaults = { ...rest, source: 'hr-json', tenantId: rest.tenantId ?? options.tenantId };
+  const candidate = {
+    ...withDefaults,
+    eventId: eventId ?? deriveEventId(withDefaults as Parameters<typeof deriveEventId>[0]),
+  };
+  return validateCandidate(candidate, index);
+}

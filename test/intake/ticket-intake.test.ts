@@ -1,0 +1,45 @@
+import { parseTicketRequest } from '../../shared/intake';
+import { eventsOf, issuesOf, NOW } from './support';
+
+const options = { now: NOW, tenantId: 'default' };
+const employee = { employeeId: 'T100', givenName: 'Katherine', surname: 'Johnson' };
+
+describe('ticket intake', () => {
+  it('when an onboard ticket arrives, then it is a joiner with a ticket-derived event id', () => {
+    const [event] = eventsOf(parseTicketRequest({ requestId: 'REQ0012345', action: 'onboard', employee }, options));
+    expect(event).toEqual({
+      eventId: 'ticket-REQ0012345',
+      type: 'joiner',
+      tenantId: 'default',
+      source: 'ticket',
+      occurredAt: NOW.toISOString(),
+      employee,
+    });
+  });
+
+  it('when offboard and update tickets arrive, then they are leaver and mover and keep requestedAt', () => {
+    const requestedAt = '2026-11-19T08:00:00Z';
+    expect(eventsOf(parseTicketRequest({ requestId: 'R1', action: 'offboard', requestedAt, employee }, options))[0]).toMatchObject({
+      type: 'leaver',
+      occurredAt: requestedAt,
+    });
+    expect(eventsOf(parseTicketRequest({ requestId: 'R2', action: 'update', employee }, options))[0]!.type).toBe('mover');
+  });
+
+  it('when the request id has characters an event id cannot carry, then they are replaced and a hash keeps it distinct', () => {
+    const [event] = eventsOf(parseTicketRequest({ requestId: 'INC/42 #1', action: 'onboard', employee }, options));
+    expect(event!.eventId).toMatch(/^ticket-INC-42--1-[0-9a-f]{16}$/);
+  });
+
+  it('when the action is not supported yet, then the issue says so on action', () => {
+    expect(issuesOf(parseTicketRequest({ requestId: 'R3', action: 'add-group', employee }, options))).toEqual([
+      { field: 'action', message: expect.stringContaining('is not supported yet: add-group') },
+    ]);
+  });
+
+  it('when the ticket has no employee id, then the issue names employee.employeeId', () => {
+    expect(issuesOf(parseTicketRequest({ requestId: 'R4', action: 'onboard', employee: {} }, options))).toEqual([
+      expect.objectContaining({ field: 'employee.employeeId' }),
+    ]);
+  });
+});
