@@ -1,0 +1,137 @@
+import { GraphError } from './errors';
+
+/**
+ * The subset of OData `$filter` Graph accepts on directory objects without advanced query
+ * parameters: `eq`, `in (...)`, `startswith(p,'x')`, `and`, `or`, parentheses. String literals
+ * use `''` for a quote. Anything else (`ne`, `not`, `endswith`, `gt`, lambdas) → 400
+ * Request_UnsupportedQuery, as real Graph does without `ConsistencyLevel: eventual`.
+ * Directory string comparisons are case-insensitive.
+ */
+export type Predicate = (item: Record<string, unknown>) => boolean;
+type Literal = string | number | boolean | null;
+type Token = { kind: 'ident' | 'string' | 'number' | 'punct'; value: string };
+
+const invalid = (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
+const unsupported = (detail: string) => new GraphError(400, 'Request_UnsupportedQuery', `Unsupported Query. ${detail}`.trim());
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charAt(i);
+    if (/\s/.test(c)) { i++; continue; }
+    if (c === '(' || c === ')' || c === ',') { tokens.push({ kind: 'punct', value: c }); i++; continue; }
+    if (c === "'") {
+      let value = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) throw invalid('unterminated string literal');
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") { value += "'"; i += 2; continue; }
+          i++;
+          break;
+        }
+        value += text[i++];
+      }
+      tokens.push({ kind: 'string', value });
+      continue;
+    }
+    const word = /^[A-Za-z_][\w./]*|^-?\d+(\.\d+)?/.exec(text.slice(i));
+    if (!word) throw invalid(`unexpected character '${c}' at position ${i}`);
+    tokens.push({ kind: /^-?\d/.test(word[0]) ? 'number' : 'ident', value: word[0] });
+    i += word[0].length;
+  }
+  return tokens;
+}
+
+const norm = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
+
+export function parseFilter(text: string, properties: ReadonlySet<string>, resource: string): Predicate {
+  const tokens = tokenize(text);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const next = () => {
+    const t = tokens[pos++];
+    if (!t) throw invalid('unexpected end of expression');
+    return t;
+  };
+  const expect = (value: string) => {
+    const t = next();
+    if (t.value !== value) throw invalid(`expected '${value}' but found '${t.value}'`);
+  };
+  const keyword = (t: Token | undefined, word: string) => t?.kind === 'ident' && t.value.toLowerCase() === word;
+  const property = (): string => {
+    const t = next();
+    if (t.kind !== 'ident') throw invalid(`expected a property name but found '${t.value}'`);
+    if (!properties.has(t.value)) {
+      throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${t.value}' of resource '${resource}'.`);
+    }
+    return t.value;
+  };
+  const literal = (): Literal => {
+    const t = next();
+    if (t.kind === 'string') return t.value;
+    if (t.kind === 'number') return Number(t.value);
+    if (t.kind === 'ident' && t.value === 'null') return null;
+    if (t.kind === 'ident' && (t.value === 'true' || t.value === 'false')) return t.value === 'true';
+    throw invalid(`expected a literal but found '${t.value}'`);
+  };
+
+  const primary = (): Predicate => {
+    const t = peek();
+    if (t?.value === '(') {
+      next();
+      const inner = orExpr();
+      expect(')');
+      return inner;
+    }
+    if (keyword(t, 'startswith') && tokens[pos + 1]?.value === '(') {
+      next(); next();
+      const prop = property();
+      expect(',');
+      const prefix = literal();
+      expect(')');
+      if (typeof prefix !== 'string') throw invalid('startswith needs a string');
+      return (item) => typeof item[prop] === 'string' && (item[prop] as string).toLowerCase().startsWith(prefix.toLowerCase());
+    }
+    if (t?.kind === 'ident' && tokens[pos + 1]?.value === '(') throw unsupported(`Function '${t.value}' is not supported.`);
+    if (keyword(t, 'not')) throw unsupported("Operator 'not' needs advanced query parameters.");
+    const prop = property();
+    const op = next();
+    const operator = op.value.toLowerCase();
+    if (operator === 'eq') {
+      const value = norm(literal());
+      return (item) => norm(item[prop] ?? null) === value;
+    }
+    if (operator === 'in') {
+      expect('(');
+      const values: unknown[] = [norm(literal())];
+      while (peek()?.value === ',') { next(); values.push(norm(literal())); }
+      expect(')');
+      return (item) => values.includes(norm(item[prop] ?? null));
+    }
+    if (['ne', 'gt', 'ge', 'lt', 'le', 'has'].includes(operator)) throw unsupported(`Operator '${operator}' needs advanced query parameters.`);
+    throw invalid(`unknown operator '${op.value}'`);
+  };
+  const andExpr = (): Predicate => {
+    let left = primary();
+    while (keyword(peek(), 'and')) {
+      next();
+      const l = left, r = primary();
+      left = (item) => l(item) && r(item);
+    }
+    return left;
+  };
+  const orExpr = (): Predicate => {
+    let left = andExpr();
+    while (keyword(peek(), 'or')) {
+      next();
+      const l = left, r = andExpr();
+      left = (item) => l(item) || r(item);
+    }
+    return left;
+  };
+  const predicate = orExpr();
+  if (pos < tokens.length) throw invalid(`unexpected '${tokens[pos]?.value}'`);
+  return predicate;
+}

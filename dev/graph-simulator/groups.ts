@@ -1,0 +1,112 @@
+import { badRequest, GraphError, notFound } from './errors';
+import { asObject, listResponse, parseSelect, project, refId } from './odata';
+import { presentUser, rejectUnknown, DEFAULT_USER_PROPERTIES } from './users';
+import type { GroupRecord, SimContext, SimRequest, UserRecord } from './types';
+
+type Item = Record<string, unknown>;
+
+const GROUP_FILTERABLE = new Set(['id', 'displayName', 'mail', 'mailNickname', 'mailEnabled', 'securityEnabled', 'onPremisesSyncEnabled']);
+const MAX_BIND = 20;
+
+export function presentGroup(group: GroupRecord): Item {
+  const { memberIds: _members, ...rest } = group;
+  return { description: null, mail: null, mailNickname: null, ...structuredClone(rest) };
+}
+
+function requireGroup(ctx: SimContext, id: string): GroupRecord {
+  const group = ctx.state.groups.get(id);
+  if (!group) throw notFound(id);
+  return group;
+}
+
+/**
+ * Membership of these groups cannot be changed through Graph. Mail-enabled and on-premises
+ * wordings are what real Graph returns (public issue reports). For dynamic groups real Graph
+ * refuses too; the exact code/wording below is our best recollection, not verified.
+ */
+function assertWritableMembership(group: GroupRecord): void {
+  if (group.groupTypes.includes('DynamicMembership')) {
+    throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  }
+  if (group.onPremisesSyncEnabled) {
+    throw badRequest('Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+  }
+  if (group.mailEnabled && !group.groupTypes.includes('Unified')) {
+    throw badRequest('Cannot Update a mail-enabled security groups and or distribution list.');
+  }
+}
+
+function activeMember(ctx: SimContext, id: string): UserRecord {
+  const user = ctx.state.users.get(id);
+  if (!user) throw notFound(id);
+  return user;
+}
+
+export function listGroups(req: SimRequest, ctx: SimContext): Item {
+  return listResponse([...ctx.state.groups.values()], req, ctx, {
+    contextPath: 'groups', type: 'group', resource: 'Group', filterable: GROUP_FILTERABLE,
+    present: (g) => presentGroup(g as GroupRecord),
+  });
+}
+
+export function getGroup(req: SimRequest, ctx: SimContext, id: string): Item {
+  const select = parseSelect(req, 'group');
+  const group = requireGroup(ctx, id);
+  return { '@odata.context': `${ctx.baseUrl}/$metadata#groups/$entity`, ...project(presentGroup(group), select, undefined) };
+}
+
+/** Members that are soft-deleted stay in `memberIds` (so a restore brings them back) but are hidden. */
+export function listMembers(req: SimRequest, ctx: SimContext, id: string): Item {
+  const group = requireGroup(ctx, id);
+  const members = group.memberIds.map((m) => ctx.state.users.get(m)).filter((u): u is UserRecord => u !== undefined);
+  return listResponse(members, req, ctx, {
+    contextPath: 'directoryObjects', type: 'user', resource: 'User', filterable: new Set(['id', 'displayName', 'userPrincipalName', 'employeeId']),
+    present: (u) => ({ '@odata.type': '#microsoft.graph.user', ...presentUser(u as UserRecord) }),
+    defaultProperties: DEFAULT_USER_PROPERTIES,
+  });
+}
+
+export function addMemberRef(req: SimRequest, ctx: SimContext, id: string): void {
+  const group = requireGroup(ctx, id);
+  const memberId = refId(asObject(req.body)['@odata.id']);
+  assertWritableMembership(group);
+  const user = activeMember(ctx, memberId);
+  if (group.memberIds.includes(user.id)) {
+    throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+  }
+  group.memberIds.push(user.id);
+}
+
+export function removeMember(ctx: SimContext, id: string, memberId: string): void {
+  const group = requireGroup(ctx, id);
+  assertWritableMembership(group);
+  if (!group.memberIds.includes(memberId) || !ctx.state.users.has(memberId)) throw notFound(memberId);
+  group.memberIds = group.memberIds.filter((m) => m !== memberId);
+}
+
+/** `PATCH /groups/{id}`: `members@odata.bind` adds up to 20 members, all or nothing. */
+export function patchGroup(req: SimRequest, ctx: SimContext, id: string): void {
+  const body = asObject(req.body);
+  rejectUnknown(body, 'group');
+  const group = requireGroup(ctx, id);
+  const { 'members@odata.bind': bind, ...rest } = body;
+  for (const key of Object.keys(rest)) {
+    if (key.includes('@')) throw badRequest(`Unsupported annotation '${key}'.`);
+    if (['id', 'memberIds', 'onPremisesSyncEnabled', 'groupTypes'].includes(key)) throw badRequest(`Property '${key}' is read-only and cannot be set.`);
+  }
+  let toAdd: string[] = [];
+  if (bind !== undefined) {
+    if (!Array.isArray(bind)) throw badRequest("Invalid value specified for property 'members@odata.bind'.");
+    if (bind.length > MAX_BIND) throw badRequest(`Unable to update the specified properties: the maximum number of references that can be added in a single request is ${MAX_BIND}.`);
+    assertWritableMembership(group);
+    toAdd = bind.map((ref) => activeMember(ctx, refId(ref)).id);
+    if (toAdd.some((m) => group.memberIds.includes(m)) || new Set(toAdd).size !== toAdd.length) {
+      throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
+    }
+  }
+  if (group.onPremisesSyncEnabled && Object.keys(rest).length > 0) {
+    throw badRequest('Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+  }
+  Object.assign(group, structuredClone(rest));
+  group.memberIds.push(...toAdd);
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { errorResponse, GraphError } from './errors';
+import { Router } from './router';
+import { createState, snapshotOf } from './seed';
+import type { FaultRule, GraphSeed, SimResponse, SimulatorState, TenantSnapshot } from './types';
+
+export { loadSeed, validateSeed } from './seed';
+export { loadGraphMetadata } from './csdl';
+export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
+
+export const SIMULATOR_TOKEN = 'local-simulator-token';
+
+export interface GraphSimulatorOptions {
+  /** 0 = a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  tls: { cert: string; key: string };
+  seed?: GraphSeed;
+  faults?: FaultRule[];
+  /** Only accept `Bearer local-simulator-token` (default: any bearer token). */
+  strictToken?: boolean;
+}
+
+export interface RunningGraphSimulator {
+  /** `https://localhost:PORT` (no `/v1.0`). */
+  url: string;
+  state: SimulatorState;
+  snapshot(): TenantSnapshot;
+  setFaults(rules: FaultRule[]): void;
+  stats(): { requests: number; byRoute: Record<string, number> };
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 4 * 1024 * 1024;
+
+function send(res: import('node:http').ServerResponse, response: SimResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'request-id')) headers['request-id'] = randomUUID();
+  if (response.body === undefined) {
+    res.writeHead(response.status, headers).end();
+    return;
+  }
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  res.writeHead(response.status, headers).end(JSON.stringify(response.body));
+}
+
+/** Starts a local HTTPS imitation of the Microsoft Graph v1.0 endpoints this app uses. */
+export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<RunningGraphSimulator> {
+  const state = createState(options.seed);
+  let port = options.port ?? 0;
+  const ctx = { state, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
+  const router = new Router(ctx);
+  router.faults.set(options.faults ?? []);
+
+  const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const clientRequestId = typeof req.headers['client-request-id'] === 'string' ? req.headers['client-request-id'] : undefined;
+      const fail = (status: number, code: string, message: string) => send(res, errorResponse(new GraphError(status, code, message), clientRequestId));
+      const auth = req.headers.authorization ?? '';
+      const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!bearer || (options.strictToken && bearer[1] !== SIMULATOR_TOKEN)) {
+        fail(401, 'InvalidAuthenticationToken', bearer ? 'Access token validation failure. Invalid audience.' : 'Access token is empty.');
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      if (!url.pathname.startsWith('/v1.0/')) {
+        fail(400, 'BadRequest', `Invalid version: ${url.pathname.split('/')[1] ?? ''}`);
+        return;
+      }
+      let body: unknown;
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (size > MAX_BODY) return fail(413, 'RequestEntityTooLarge', 'The request payload is too large.');
+      if (raw.trim()) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          return fail(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+        }
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+      const response = router.dispatch({ method: (req.method ?? 'GET').toUpperCase(), path: url.pathname.slice('/v1.0'.length), query: url.searchParams, headers, body });
+      send(res, response);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `https://localhost:${port}`,
+    state,
+    snapshot: () => snapshotOf(state),
+    setFaults: (rules) => router.faults.set(rules),
+    stats: () => ({ requests: router.requests, byRoute: { ...router.byRoute } }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,112 @@
+import { runBatch, type BatchItem } from './batch';
+import { listDeletedUsers, getDeleted, purgeDeleted, restoreDeleted } from './deleted';
+import { errorResponse, GraphError } from './errors';
+import { FaultSet } from './faults';
+import { addMemberRef, getGroup, listGroups, listMembers, patchGroup, removeMember } from './groups';
+import { assignLicense, licenseDetails, listSubscribedSkus } from './licences';
+import * as users from './users';
+import type { SimContext, SimRequest, SimResponse } from './types';
+
+type Params = Record<string, string>;
+type Handler = (p: Params, req: SimRequest, ctx: SimContext) => unknown;
+interface Route { method: string; pattern: string; regex: RegExp; keys: string[]; status: number; handler: Handler }
+
+const routes: Route[] = [];
+function route(method: string, pattern: string, status: number, handler: Handler): void {
+  const keys: string[] = [];
+  const source = pattern.replace(/[$.]/g, (c) => `\\${c}`).replace(/\{(\w+)\}/g, (_m, key: string) => { keys.push(key); return '([^/]+)'; });
+  routes.push({ method, pattern, regex: new RegExp(`^${source}$`), keys, status, handler });
+}
+
+route('GET', '/users', 200, (_p, req, ctx) => users.listUsers(req, ctx));
+route('POST', '/users', 201, (_p, req, ctx) => users.createUser(req, ctx));
+route('GET', '/users/{id}', 200, (p, req, ctx) => users.getUser(req, ctx, p.id!));
+route('PATCH', '/users/{id}', 204, (p, req, ctx) => users.patchUser(req, ctx, p.id!));
+route('DELETE', '/users/{id}', 204, (p, _req, ctx) => users.deleteUser(ctx, p.id!));
+route('GET', '/users/{id}/manager', 200, (p, req, ctx) => users.getManager(req, ctx, p.id!));
+route('PUT', '/users/{id}/manager/$ref', 204, (p, req, ctx) => users.setManager(req, ctx, p.id!));
+route('DELETE', '/users/{id}/manager/$ref', 204, (p, _req, ctx) => users.removeManager(ctx, p.id!));
+route('GET', '/users/{id}/memberOf', 200, (p, req, ctx) => users.memberOf(req, ctx, p.id!));
+route('POST', '/users/{id}/revokeSignInSessions', 200, (p, _req, ctx) => users.revokeSignInSessions(ctx, p.id!));
+route('GET', '/users/{id}/licenseDetails', 200, (p, _req, ctx) => licenseDetails(ctx, p.id!));
+route('POST', '/users/{id}/assignLicense', 200, (p, req, ctx) => assignLicense(req, ctx, p.id!));
+route('GET', '/subscribedSkus', 200, (_p, _req, ctx) => listSubscribedSkus(ctx));
+route('GET', '/groups', 200, (_p, req, ctx) => listGroups(req, ctx));
+route('GET', '/groups/{id}', 200, (p, req, ctx) => getGroup(req, ctx, p.id!));
+route('PATCH', '/groups/{id}', 204, (p, req, ctx) => patchGroup(req, ctx, p.id!));
+route('GET', '/groups/{id}/members', 200, (p, req, ctx) => listMembers(req, ctx, p.id!));
+route('POST', '/groups/{id}/members/$ref', 204, (p, req, ctx) => addMemberRef(req, ctx, p.id!));
+route('DELETE', '/groups/{id}/members/{memberId}/$ref', 204, (p, _req, ctx) => removeMember(ctx, p.id!, p.memberId!));
+route('GET', '/directory/deletedItems/microsoft.graph.user', 200, (_p, req, ctx) => listDeletedUsers(req, ctx));
+route('GET', '/directory/deletedItems/{id}', 200, (p, req, ctx) => getDeleted(req, ctx, p.id!));
+route('POST', '/directory/deletedItems/{id}/restore', 200, (p, req, ctx) => restoreDeleted(req, ctx, p.id!));
+route('DELETE', '/directory/deletedItems/{id}', 204, (p, _req, ctx) => purgeDeleted(ctx, p.id!));
+
+/** Resource-unit cost per FIELD-NOTES (identity & access service). */
+function resourceUnits(method: string, pattern: string, query: URLSearchParams): number {
+  if (method !== 'GET') return 1;
+  let cost = pattern === '/users' || pattern === '/users/{id}' ? 2 : pattern === '/groups/{id}/members' || pattern === '/subscribedSkus' ? 3 : 1;
+  if (query.has('$select')) cost -= 1;
+  const top = Number(query.get('$top'));
+  if (query.has('$top') && top < 20) cost -= 1;
+  return Math.max(1, cost);
+}
+
+export class Router {
+  readonly faults = new FaultSet();
+  requests = 0;
+  readonly byRoute: Record<string, number> = {};
+
+  constructor(private readonly ctx: SimContext) {}
+
+  /** Handles one request (top level or batch item): faults, routing, errors. */
+  dispatch(req: SimRequest): SimResponse {
+    this.requests += 1;
+    const clientRequestId = req.headers['client-request-id'];
+    const path = req.path.replace(/%24/gi, '$').replace(/\/+$/, '') || '/';
+    let label = `${req.method} ${path}`;
+    try {
+      if (path === '/$batch') {
+        label = 'POST /$batch';
+        this.count(label);
+        if (req.method !== 'POST') throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+        const fault = this.faults.take(req.method, path);
+        if (fault) throw fault;
+        return { status: 200, headers: { 'Content-Type': 'application/json' }, body: runBatch(req.body, (item) => this.dispatchItem(item)) };
+      }
+      const candidates = routes.map((r) => ({ r, m: r.regex.exec(path) })).filter((c) => c.m !== null);
+      const found = candidates.find((c) => c.r.method === req.method);
+      if (found) label = `${found.r.method} ${found.r.pattern}`;
+      this.count(label);
+      const fault = this.faults.take(req.method, path);
+      if (fault) throw fault;
+      if (!found) {
+        if (candidates.length > 0) throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+        const segment = path.split('/').filter(Boolean).pop() ?? '';
+        throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+      }
+      const params: Params = {};
+      found.r.keys.forEach((k, i) => { params[k] = decodeURIComponent(found.m![i + 1]!); });
+      const body = found.r.handler(params, req, this.ctx);
+      const headers: Record<string, string> = { 'x-ms-resource-unit': String(resourceUnits(req.method, found.r.pattern, req.query)) };
+      if (found.r.status === 204) return { status: 204, headers };
+      return { status: found.r.status, headers: { ...headers, 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' }, body };
+    } catch (error) {
+      if (error instanceof GraphError) return errorResponse(error, clientRequestId);
+      const message = error instanceof Error ? error.message : String(error);
+      return errorResponse(new GraphError(500, 'generalException', `Simulator failure: ${message}`), clientRequestId);
+    }
+  }
+
+  private dispatchItem(item: BatchItem): SimResponse {
+    const url = new URL(item.url.replace(/^\/?(v1\.0\/)?/, '/'), 'https://batch.invalid');
+    if (url.pathname === '/$batch') return errorResponse(new GraphError(400, 'BadRequest', 'Nested batch requests are not supported.'));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(item.headers)) headers[k.toLowerCase()] = String(v);
+    return this.dispatch({ method: item.method, path: url.pathname, query: url.searchParams, headers, body: item.body });
+  }
+
+  private count(label: string): void {
+    this.byRoute[label] = (this.byRoute[label] ?? 0) + 1;
+  }
+}

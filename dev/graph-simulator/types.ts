@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** Seed file schema: the tenant the simulator starts with. */
+const assignedLicense = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
+
+export const seedUserSchema = z
+  .object({
+    id: z.string(),
+    userPrincipalName: z.string(),
+    displayName: z.string(),
+    mailNickname: z.string().optional(),
+    accountEnabled: z.boolean().default(true),
+    employeeId: z.string().nullable().default(null),
+    managerId: z.string().nullable().optional(),
+    assignedLicenses: z.array(assignedLicense).default([]),
+    directoryRoles: z.array(z.string()).default([]),
+  })
+  .catchall(z.unknown());
+
+export const seedGroupSchema = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    mailEnabled: z.boolean().default(false),
+    securityEnabled: z.boolean().default(true),
+    groupTypes: z.array(z.string()).default([]),
+    membershipRule: z.string().nullable().default(null),
+    onPremisesSyncEnabled: z.boolean().nullable().default(null),
+    memberIds: z.array(z.string()).default([]),
+  })
+  .catchall(z.unknown());
+
+export const seedSkuSchema = z.object({
+  skuId: z.string(),
+  skuPartNumber: z.string(),
+  enabled: z.number().int().nonnegative(),
+  consumedUnits: z.number().int().nonnegative().optional(),
+});
+
+export const seedSchema = z.object({
+  tenant: z.object({ id: z.string().default('00000000-0000-4000-8000-000000000001'), verifiedDomains: z.array(z.string()).min(1) }),
+  subscribedSkus: z.array(seedSkuSchema).default([]),
+  directoryRoles: z.array(z.object({ id: z.string(), displayName: z.string(), roleTemplateId: z.string().optional() })).default([]),
+  groups: z.array(seedGroupSchema).default([]),
+  users: z.array(seedUserSchema).default([]),
+});
+
+export type GraphSeed = z.input<typeof seedSchema>;
+export type ParsedSeed = z.output<typeof seedSchema>;
+
+export interface AssignedLicense { skuId: string; disabledPlans: string[] }
+
+/** A user as stored. Never holds a password: only whether one was set. */
+export interface UserRecord {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mailNickname: string;
+  accountEnabled: boolean;
+  employeeId: string | null;
+  managerId: string | null;
+  assignedLicenses: AssignedLicense[];
+  directoryRoleIds: string[];
+  passwordSet: boolean;
+  forceChangePasswordNextSignIn?: boolean;
+  deletedDateTime: string | null;
+  createdDateTime: string;
+  signInSessionsValidFromDateTime?: string;
+  [property: string]: unknown;
+}
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  membershipRule: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  memberIds: string[];
+  [property: string]: unknown;
+}
+
+export interface SkuRecord { skuId: string; skuPartNumber: string; enabled: number; consumedUnits: number }
+export interface DirectoryRoleRecord { id: string; displayName: string; roleTemplateId?: string }
+
+export interface SimulatorState {
+  tenantId: string;
+  verifiedDomains: string[];
+  users: Map<string, UserRecord>;
+  deletedUsers: Map<string, UserRecord>;
+  groups: Map<string, GroupRecord>;
+  skus: Map<string, SkuRecord>;
+  directoryRoles: Map<string, DirectoryRoleRecord>;
+}
+
+export interface TenantSnapshot {
+  users: UserRecord[];
+  deletedUsers: UserRecord[];
+  groups: GroupRecord[];
+  subscribedSkus: SkuRecord[];
+}
+
+export interface FaultRule {
+  method?: string;
+  path: RegExp | string;
+  status: 429 | 503 | 504 | 500 | 400 | 403 | 404;
+  times?: number;
+  retryAfterSeconds?: number;
+  code?: string;
+  message?: string;
+}
+
+/** One request as the router sees it: path without `/v1.0`, already-parsed JSON body. */
+export interface SimRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** What handlers need besides the request. */
+export interface SimContext {
+  state: SimulatorState;
+  /** `https://localhost:PORT/v1.0` */
+  baseUrl: string;
+}
