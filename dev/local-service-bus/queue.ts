@@ -13,6 +13,9 @@ import {
 } from './codec';
 import type { Journal, JournalRecord } from './journal';
 
+/** setTimeout's ceiling (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export interface QueueOptions {
   requiresSession?: boolean;
   requiresDuplicateDetection?: boolean;
@@ -182,10 +185,13 @@ export class LocalQueue {
     if (m.scheduledAt === undefined) return;
     const delay = m.scheduledAt - this.env.now();
     if (delay <= 0) return;
+    // Node timers hold at most ~24.8 days; a leaver's deletion is scheduled 30 days out, so a
+    // long wait wakes early and re-arms.
     const timer = setTimeout(() => {
       this.wakeups.delete(timer);
-      this.notify();
-    }, delay);
+      if (delay > MAX_TIMER_MS) this.scheduleWakeup(m);
+      else this.notify();
+    }, Math.min(delay, MAX_TIMER_MS));
     timer.unref();
     this.wakeups.add(timer);
   }

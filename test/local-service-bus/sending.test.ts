@@ -96,6 +96,25 @@ describe('local Service Bus: sending, duplicate detection and scheduling', () =>
     for (const r of received.slice(1)) expect(r.at).toBeGreaterThanOrEqual(start + 150);
   });
 
+  it('when a message is scheduled beyond what one Node timer can wait (30 days), then it stays scheduled without firing early', async () => {
+    bus = await openBus(tempDir());
+    bus.createQueue(QUEUE, {});
+    const received: unknown[] = [];
+    bus.subscribe(QUEUE, async (input) => void received.push(firstMessage(input).body));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await bus.createSender(QUEUE).scheduleMessages({ body: 'in a month' }, new Date(Date.now() + 30 * 24 * 3600_000));
+      await sleep(50);
+      expect(received).toEqual([]);
+      expect(bus.counts(QUEUE)).toMatchObject({ scheduled: 1, active: 0 });
+      expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('when sessions run concurrently, then each session is delivered in order with one message in flight', async () => {
     bus = await openBus(tempDir());
     bus.createQueue(QUEUE, { requiresSession: true });
