@@ -16,6 +16,8 @@ export interface IntakeOptions {
   /** Most records (events, operations, rows) one request may carry. */
   maxRecords: number;
   csvMapping: CsvMapping;
+  /** The tenant's UPN domains: a SCIM userName in one of them is taken as the UPN. */
+  upnDomains?: readonly string[];
 }
 
 /**

@@ -20,6 +20,11 @@ export interface ScimIntakeOptions {
   now: Date;
   tenantId: string;
   maxRecords: number;
+  /**
+   * Domains a SCIM `userName` may use to become the UPN (the tenant's UPN domains). HR logins
+   * in other domains (`bjensen@example.com`) are not UPNs here: the template builds one.
+   */
+  upnDomains?: readonly string[];
 }
 
 /** True when a parsed JSON body declares itself a SCIM BulkRequest. */
@@ -33,8 +38,8 @@ export function isScimBulkRequest(body: unknown): boolean {
  * is `POST /Users` with a `bulkId` and a User in `data`. Mapping (Entra's default mapping):
  * `externalId` → employeeId (required; `employeeNumber` is not used for matching),
  * `name.givenName`/`familyName`, `displayName`, `title` → jobTitle, `userType` → employeeType,
- * `userName` → userPrincipalName only when it looks like a UPN (`x@domain.tld`; otherwise the
- * UPN template applies), work address `locality`/`country` → city/country (a two-letter
+ * `userName` → userPrincipalName only when it is `x@<one of upnDomains>` (otherwise the UPN
+ * template applies), work address `locality`/`country` → city/country (a two-letter
  * country is also the usageLocation), `phoneNumbers[type eq "mobile"]` → mobilePhone;
  * enterprise `department`, `organization` → companyName, `manager.value` → managerEmployeeId;
  * custom extensions per CUSTOM_ATTRIBUTES. `active: false` is a leaver, anything else a
@@ -72,7 +77,7 @@ function toEvent(operation: unknown, index: number, options: ScimIntakeOptions):
   if (active === 'invalid') return fail('data.active', 'must be true or false');
   if (text(pick(data, 'externalId')) === undefined) return fail('data.externalId', 'is required (it becomes the employeeId)');
 
-  const { employee, sources } = mapUser(data);
+  const { employee, sources } = mapUser(data, options.upnDomains ?? []);
   const withoutId = compact({
     type: active === false ? 'leaver' : 'joiner',
     tenantId: options.tenantId,
@@ -89,7 +94,7 @@ function toEvent(operation: unknown, index: number, options: ScimIntakeOptions):
   });
 }
 
-function mapUser(data: Record<string, unknown>): { employee: Record<string, unknown>; sources: Record<string, string> } {
+function mapUser(data: Record<string, unknown>, upnDomains: readonly string[]): { employee: Record<string, unknown>; sources: Record<string, string> } {
   const employee: Record<string, unknown> = {};
   const sources: Record<string, string> = {};
   const set = (field: keyof Employee, value: unknown, source: string) => {
@@ -105,7 +110,9 @@ function mapUser(data: Record<string, unknown>): { employee: Record<string, unkn
   set('surname', pick(name, 'familyName'), 'name.familyName');
   set('displayName', pick(data, 'displayName'), 'displayName');
   const userName = text(pick(data, 'userName'));
-  if (typeof userName === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName)) set('userPrincipalName', userName, 'userName');
+  const domains = new Set(upnDomains.map((d) => d.toLowerCase()));
+  const upnMatch = typeof userName === 'string' ? /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(userName) : null;
+  if (upnMatch && domains.has((upnMatch[1] as string).toLowerCase())) set('userPrincipalName', userName, 'userName');
   set('jobTitle', pick(data, 'title'), 'title');
   set('employeeType', pick(data, 'userType'), 'userType');
 

@@ -26,7 +26,6 @@ describe('SCIM BulkRequest intake', () => {
         givenName: 'Barbara',
         surname: 'Jensen',
         displayName: 'Babs Jensen',
-        userPrincipalName: 'bjensen@example.com',
         jobTitle: 'Tour Guide',
         employeeType: 'Employee',
         city: 'Hollywood',
@@ -54,6 +53,14 @@ describe('SCIM BulkRequest intake', () => {
       usageLocation: 'US',
       officeLocation: 'New York',
     });
+  });
+
+  it("when userName is in one of the tenant's UPN domains, then it is the UPN; in any other domain it is not", () => {
+    const sample = readSample('Extended-SCIM-bulk-request-Core+Enterprise.json');
+    const own = eventsOf(parseHrRequest(sample, 'application/json', { ...options, upnDomains: ['Example.com'] }));
+    expect(own[0]!.employee.userPrincipalName).toBe('bjensen@example.com');
+    const other = eventsOf(parseHrRequest(sample, 'application/json', { ...options, upnDomains: ['contoso.com'] }));
+    expect(other[0]!.employee.userPrincipalName).toBeUndefined();
   });
 
   it('when the same bulk request is posted twice, then the event ids are the same', () => {
