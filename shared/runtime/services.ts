@@ -1,7 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createGraphClient } from '../graph/client';
+import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
+import type { AccessPolicy } from '../processing/policy';
+import { loadAccessPolicy } from '../processing/rules-policy';
 import type { Ledger } from '../ledger/types';
 import { closeServiceBusClient, createServiceBusSender } from '../messaging/azure-service-bus';
 import type { QueueSender } from '../messaging/types';
@@ -15,6 +18,8 @@ import { createTelemetry, type Telemetry } from '../telemetry/telemetry';
 export interface AppServices {
   settings: Settings;
   ledger: Ledger;
+  pendingLinks: PendingManagerLinks;
+  policy: AccessPolicy;
   processingQueue: QueueSender;
   graph: Client;
   telemetry: Telemetry;
@@ -25,6 +30,8 @@ type Factories = { [K in keyof AppServices]: () => AppServices[K] };
 const azureFactories: Factories = {
   settings: () => getSettings(),
   ledger: () => TableLedger.fromSettings(services().settings),
+  pendingLinks: () => TablePendingManagerLinks.fromSettings(services().settings),
+  policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
   graph: () => createGraphClient(services().settings),
   telemetry: () => createTelemetry(services().settings),
@@ -48,6 +55,12 @@ const view: AppServices = {
   },
   get ledger() {
     return resolve('ledger');
+  },
+  get pendingLinks() {
+    return resolve('pendingLinks');
+  },
+  get policy() {
+    return resolve('policy');
   },
   get processingQueue() {
     return resolve('processingQueue');

@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { InvocationContext } from '@azure/functions';
+import { functionDeclarations } from '../../functions/declarations';
+import { parseSettings, type Settings } from '../../shared/config/settings';
+import {
+  resolveAppSettingReference,
+  type FunctionDeclaration,
+  type HttpFunctionDeclaration,
+  type ServiceBusQueueFunctionDeclaration,
+  type TimerFunctionDeclaration,
+} from '../../shared/hosting/function-declarations';
+import { provideServices, resetServices } from '../../shared/runtime/services';
+import { startGraphSimulator, loadSeed, type RunningGraphSimulator } from '../graph-simulator';
+import { LocalServiceBus } from '../local-service-bus';
+import { startAzurite, type RunningAzurite } from './azurite';
+import { createLocalHttpServer } from './http-server';
+import { scheduleTimers, type TimerScheduler } from './timers';
+
+const repoRoot = path.join(__dirname, '..', '..');
+
+/** A development-only HMAC secret, documented in the README so the sample request can be signed. */
+export const DEV_HR_WEBHOOK_SECRET = 'local-dev-hr-webhook-secret-change-me-000';
+
+export interface LocalHostOptions {
+  /** Default: PORT or 7071; 0 picks a free port (tests). */
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Where the in-process Service Bus keeps its journal, so a restart loses no message. */
+  dataDir?: string;
+  declarations?: readonly FunctionDeclaration[];
+  log?: (line: string) => void;
+  timersPaused?: boolean;
+}
+
+export interface RunningLocalHost {
+  url: string;
+  settings: Settings;
+  bus: LocalServiceBus;
+  simulator?: RunningGraphSimulator;
+  runFunction(name: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+interface ServiceBusHostOptions {
+  maxConcurrentCalls?: number;
+  maxConcurrentSessions?: number;
+  maxDeliveryCount?: number;
+}
+
+/**
+ * Runs the app's functions the way the Functions host would, against local stand-ins:
+ * Azurite for storage, the Graph simulator unless GRAPH_BASE_URL is set, and an in-process
+ * queue with the Service Bus semantics the app relies on.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<RunningLocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env), LIFECYCLE_RUNTIME: 'local' };
+  const declarations = options.declarations ?? functionDeclarations;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  };
+
+  try {
+    let azurite: RunningAzurite | undefined;
+    if (!env.AzureWebJobsStorage && !env.AzureWebJobsStorage__accountName) {
+      azurite = await startAzurite();
+      cleanups.push(() => azurite?.stop());
+      env.AzureWebJobsStorage = azurite.connectionString;
+    }
+
+    let simulator: RunningGraphSimulator | undefined;
+    if (!env.GRAPH_BASE_URL) {
+      simulator = await startEmbeddedSimulator(env);
+      cleanups.push(() => simulator?.close());
+      env.GRAPH_BASE_URL = simulator.url;
+      env.GRAPH_CREDENTIAL = 'local';
+    }
+    if (!env.HR_WEBHOOK_SECRET) {
+      env.HR_WEBHOOK_SECRET = DEV_HR_WEBHOOK_SECRET;
+      log('[local-host] HR_WEBHOOK_SECRET is not set: using the development secret from the README');
+    }
+
+    const settings = parseSettings(env);
+    const hostJson = readHostJson();
+    const bus = await LocalServiceBus.open({ dataDir: options.dataDir ?? env.LOCAL_QUEUE_DIR ?? path.join(repoRoot, '.local', 'servicebus') });
+    cleanups.push(() => bus.close());
+    const resolve = (value: string) => resolveAppSettingReference(value, env, settingDefaults(settings));
+    const sbDeclarations = declarations.filter((d): d is ServiceBusQueueFunctionDeclaration => d.kind === 'serviceBusQueue');
+    for (const d of sbDeclarations) {
+      bus.createQueue(resolve(d.queueName), {
+        requiresSession: d.isSessionsEnabled,
+        requiresDuplicateDetection: true,
+        maxDeliveryCount: hostJson.maxDeliveryCount ?? 10,
+      });
+    }
+    provideServices({
+      settings: () => settings,
+      processingQueue: () => bus.createSender(settings.PROCESSING_QUEUE_NAME),
+    });
+    cleanups.push(() => resetServices());
+
+    for (const d of sbDeclarations) {
+      const subscription = bus.subscribe(
+        resolve(d.queueName),
+        (input) => d.handler(input, invocationContext(d.name, log)),
+        {
+          maxConcurrentCalls: hostJson.maxConcurrentCalls ?? 16,
+          maxConcurrentSessions: hostJson.maxConcurrentSessions ?? 8,
+          autoCompleteMessages: false,
+        },
+      );
+      cleanups.push(() => subscription.close());
+    }
+
+    const timers: TimerScheduler = scheduleTimers(
+      declarations.filter((d): d is TimerFunctionDeclaration => d.kind === 'timer'),
+      resolve,
+      log,
+      { paused: options.timersPaused ?? false },
+    );
+    cleanups.push(() => timers.stop());
+
+    const server = createLocalHttpServer({
+      functions: declarations.filter((d): d is HttpFunctionDeclaration => d.kind === 'http'),
+      admin: { invokeFunction: (name) => timers.runNow(name) },
+      log,
+    });
+    const port = options.port ?? Number(env.PORT ?? 7071);
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', () => ok());
+    });
+    cleanups.push(() => new Promise<void>((ok) => server.close(() => ok())));
+    server.unref();
+    const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    printBanner(log, url, declarations, resolve, settings, simulator, azurite !== undefined);
+    return {
+      url,
+      settings,
+      bus,
+      ...(simulator ? { simulator } : {}),
+      runFunction: (name) => timers.runNow(name),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startEmbeddedSimulator(env: NodeJS.ProcessEnv): Promise<RunningGraphSimulator> {
+  const certFile = env.DEV_TLS_CERT_FILE;
+  const keyFile = env.DEV_TLS_KEY_FILE;
+  if (!certFile || !keyFile || !env.NODE_EXTRA_CA_CERTS) {
+    throw new Error('The embedded Graph simulator needs its TLS certificate trusted: start through `npm start` (dev/run-with-dev-ca.js).');
+  }
+  const seedFile = env.GRAPH_SEED_FILE ?? path.join(repoRoot, 'dev', 'graph-simulator', 'seed.sample.json');
+  return startGraphSimulator({
+    port: Number(env.GRAPH_SIMULATOR_PORT ?? 7072),
+    tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
+    seed: loadSeed(seedFile),
+  });
+}
+
+function invocationContext(functionName: string, log: (line: string) => void): InvocationContext {
+  return new InvocationContext({
+    invocationId: randomUUID(),
+    functionName,
+    logHandler: (level, ...args) => log(`[${functionName}] ${level}: ${args.map(String).join(' ')}`),
+  });
+}
+
+/** The Service Bus options the Functions host would use, from our own host.json. */
+function readHostJson(): ServiceBusHostOptions {
+  const json = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number } };
+  };
+  return { ...json.extensions?.serviceBus };
+}
+
+function settingDefaults(settings: Settings): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}
+
+function printBanner(
+  log: (line: string) => void,
+  url: string,
+  declarations: readonly FunctionDeclaration[],
+  resolve: (v: string) => string,
+  settings: Settings,
+  simulator: RunningGraphSimulator | undefined,
+  embeddedAzurite: boolean,
+): void {
+  log('Functions:');
+  for (const d of declarations) {
+    if (d.kind === 'http') log(`  ${d.name}: [${d.methods.join(',')}] ${url}/api/${d.route}`);
+    if (d.kind === 'serviceBusQueue') log(`  ${d.name}: serviceBusTrigger (queue ${resolve(d.queueName)}${d.isSessionsEnabled ? ', sessions' : ''})`);
+    if (d.kind === 'timer') log(`  ${d.name}: timerTrigger (${resolve(d.schedule)}; run now: POST ${url}/admin/functions/${d.name})`);
+  }
+  log(`Graph: ${settings.GRAPH_BASE_URL}${simulator ? ' (embedded simulator)' : ''}`);
+  log(`Storage: ${embeddedAzurite ? 'embedded Azurite (in memory)' : 'configured AzureWebJobsStorage'}`);
+  log('Press Ctrl+C to stop.');
+}

@@ -1,0 +1,13 @@
+import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
+import { eventStatusFunction } from './event-status';
+import { hrEventsFunction } from './hr-events';
+import { processEventFunction } from './process-event';
+import { ticketRequestsFunction } from './ticket-requests';
+
+/** Every function of the app: registered with Azure by `index.ts`, served locally by dev/local-host. */
+export const functionDeclarations: readonly FunctionDeclaration[] = [
+  hrEventsFunction,
+  eventStatusFunction,
+  processEventFunction,
+  ticketRequestsFunction,
+];
