@@ -3,7 +3,7 @@ import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/funct
 import { fromEventMessage, InvalidEventMessageError } from '../shared/messaging/event-messages';
 import type { ServiceBusTriggerInput } from '../shared/messaging/types';
 import { processEvent } from '../shared/processing/process-event';
-import { phaseOf, settleOutcome } from '../shared/processing/settle';
+import { processOptionsOf, settleOutcome } from '../shared/processing/settle';
 import { services } from '../shared/runtime/services';
 
 /**
@@ -26,7 +26,7 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       context.warn(description);
       continue;
     }
-    const outcome = await processEvent(event, { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' }, phaseOf(message));
+    const outcome = await processEvent(event, { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' }, processOptionsOf(message));
     const settled = await settleOutcome(message, event, outcome, input.actions, { processingQueue, ledger, now });
     context.log(`event ${event.eventId} (${event.type}): ${outcome.kind} -> ${settled}`);
   }

@@ -7,6 +7,7 @@ import { newEventRecord, type EventRecord, type Ledger } from './types';
  */
 export class MemoryLedger implements Ledger {
   private readonly records = new Map<string, EventRecord>();
+  private readonly leavers = new Map<string, { tenantId: string; at: number }>();
 
   async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
     if (!this.records.has(event.eventId)) this.records.set(event.eventId, newEventRecord(event, acceptedAt, employeeKey(event)));
@@ -22,5 +23,13 @@ export class MemoryLedger implements Ledger {
     const updated = change(structuredClone(current));
     this.records.set(event.eventId, updated);
     return structuredClone(updated);
+  }
+
+  async recordLeaverApplied(tenantId: string, eventId: string, at: Date): Promise<void> {
+    if (!this.leavers.has(eventId)) this.leavers.set(eventId, { tenantId, at: at.getTime() });
+  }
+
+  async countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number> {
+    return [...this.leavers].filter(([id, l]) => id !== exceptEventId && l.tenantId === tenantId && l.at >= since.getTime()).length;
   }
 }

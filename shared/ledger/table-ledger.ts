@@ -1,10 +1,15 @@
-import { RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
 import { newEventRecord, type EventRecord, type Ledger } from './types';
 
 const EVENT_ROW = 'event';
+
+/** `~` cannot occur in an eventId, so these partitions never meet an event's. */
+function leaverPartition(tenantId: string): string {
+  return `leavers~${tenantId}`;
+}
 const MAX_CONFLICT_RETRIES = 10;
 
 interface EventEntity {
@@ -66,6 +71,26 @@ export class TableLedger implements Ledger {
       }
     }
     throw new Error(`Ledger update for ${event.eventId} kept conflicting; giving up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  async recordLeaverApplied(tenantId: string, eventId: string, at: Date): Promise<void> {
+    await this.ensureTable();
+    try {
+      await this.table.createEntity({ partitionKey: leaverPartition(tenantId), rowKey: eventId, appliedAt: at });
+    } catch (error) {
+      // A redelivered leaver keeps its first time: it is one leaver, counted once.
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+
+  async countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number> {
+    await this.ensureTable();
+    let count = 0;
+    const rows = this.table.listEntities<{ appliedAt: Date }>({
+      queryOptions: { filter: odata`PartitionKey eq ${leaverPartition(tenantId)} and appliedAt ge ${since}`, select: ['RowKey'] },
+    });
+    for await (const row of rows) if (row.rowKey !== exceptEventId) count++;
+    return count;
   }
 
   private async readEntity(eventId: string): Promise<TableEntityResult<EventEntity> | undefined> {

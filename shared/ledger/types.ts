@@ -43,6 +43,10 @@ export interface Ledger {
    * Creates the record from `event` when it does not exist yet.
    */
   update(event: LifecycleEvent, change: (record: EventRecord) => EventRecord): Promise<EventRecord>;
+  /** Notes that a leaver is about to change a tenant (idempotent per event), for the mass-leaver guard. */
+  recordLeaverApplied(tenantId: string, eventId: string, at: Date): Promise<void>;
+  /** Leavers of a tenant noted at or after `since`, other than `exceptEventId`. */
+  countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number>;
 }
 
 export function newEventRecord(event: LifecycleEvent, acceptedAt: Date, employeeKey: string): EventRecord {

@@ -14,6 +14,9 @@ export type ProcessOutcome =
 /** Later parts of a leaver, each carried by a scheduled copy of the event. */
 export type EventPhase = 'remove-licences' | 'delete-account';
 
+/** A safety hold an operator can release when replaying (`release` on the replay request). */
+export type HoldName = 'mass-leaver';
+
 /** A failure inside a step, already classified, with operator-facing wording. */
 export class StepFailure extends Error {
   constructor(

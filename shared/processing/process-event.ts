@@ -7,7 +7,7 @@ import { runJoiner } from './flows/joiner';
 import { runLeaver } from './flows/leaver';
 import { runMover } from './flows/mover';
 import { runRehire } from './flows/rehire';
-import type { EventPhase, ProcessOutcome } from './outcome';
+import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
 import { StepRunner } from './step-runner';
 
 const terminal = new Set(['succeeded', 'skipped', 'dead-lettered']);
@@ -16,9 +16,20 @@ const terminal = new Set(['succeeded', 'skipped', 'dead-lettered']);
  * Reconciles one event against the tenant. Safe to run any number of times for one event:
  * a finished event is not redone, and every step checks before it acts.
  */
-export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, phase?: EventPhase): Promise<ProcessOutcome> {
+export interface ProcessOptions {
+  /** A later phase of a scheduled event (a leaver's licence removal or deletion). */
+  phase?: EventPhase;
+  /** An operator resubmitted this event from the dead-letter queue: a dead-lettered event runs again. */
+  replay?: boolean;
+  /** Holds the operator released with the replay (the mass-leaver guard). */
+  release?: ReadonlySet<HoldName>;
+}
+
+export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, options: ProcessOptions = {}): Promise<ProcessOutcome> {
+  const { phase } = options;
   const existing = await deps.ledger.get(event.eventId);
-  if (!phase && existing && terminal.has(existing.status)) {
+  const replayable = options.replay && existing?.status === 'dead-lettered';
+  if (!phase && existing && terminal.has(existing.status) && !replayable) {
     return { kind: 'skipped', record: existing, reason: `already ${existing.status}` };
   }
 
@@ -31,7 +42,7 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
   const runner = new StepRunner(event, deps.ledger, started, deps.now);
 
   try {
-    const result = await runFlow(event, runner, deps, phase);
+    const result = await runFlow(event, runner, deps, options);
     if (result.schedule) {
       const { at, reason } = result.schedule;
       const record = await runner.patch((r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString() }));
@@ -60,7 +71,7 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
   }
 }
 
-async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, phase?: EventPhase): Promise<FlowResult> {
+async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {
   switch (event.type) {
     case 'joiner':
       await runJoiner(event, runner, deps);
@@ -69,7 +80,7 @@ async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: Processi
       await runMover(event, runner, deps);
       return {};
     case 'leaver':
-      return runLeaver(event, runner, deps, phase);
+      return runLeaver(event, runner, deps, options.phase, options.release);
     case 'rehire':
       await runRehire(event, runner, deps);
       return {};

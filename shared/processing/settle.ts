@@ -2,7 +2,8 @@ import type { LifecycleEvent } from '../domain/events';
 import type { Ledger } from '../ledger/types';
 import { toEventMessage } from '../messaging/event-messages';
 import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
-import type { EventPhase, ProcessOutcome } from './outcome';
+import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
+import type { ProcessOptions } from './process-event';
 
 export const RETRY_ATTEMPT_PROPERTY = 'retryAttempt';
 export const PHASE_PROPERTY = 'phase';
@@ -10,6 +11,18 @@ export const PHASE_PROPERTY = 'phase';
 export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
   const value = message.applicationProperties?.[PHASE_PROPERTY];
   return value === 'remove-licences' || value === 'delete-account' ? value : undefined;
+}
+
+export const REPLAY_PROPERTY = 'replay';
+export const RELEASE_PROPERTY = 'releaseHold';
+
+/** How a message asks to be processed: its phase, and whether an operator replayed it (releasing a hold). */
+export function processOptionsOf(message: ReceivedMessage): ProcessOptions {
+  const properties = message.applicationProperties ?? {};
+  const phase = phaseOf(message);
+  const replay = properties[REPLAY_PROPERTY] === true || properties[REPLAY_PROPERTY] === 'true';
+  const release = properties[RELEASE_PROPERTY] === 'mass-leaver' ? new Set<HoldName>(['mass-leaver']) : undefined;
+  return { ...(phase ? { phase } : {}), ...(replay ? { replay } : {}), ...(release ? { release } : {}) };
 }
 
 export interface RetryPolicy {
@@ -123,7 +136,12 @@ async function deadLetter(
   return 'dead-lettered';
 }
 
-function phaseProperties(message: ReceivedMessage): Record<string, string> {
-  const phase = phaseOf(message);
-  return phase ? { [PHASE_PROPERTY]: phase } : {};
+/** What a retry copy must carry over: its phase, and an operator's replay and released hold. */
+function phaseProperties(message: ReceivedMessage): Record<string, string | boolean> {
+  const options = processOptionsOf(message);
+  return {
+    ...(options.phase ? { [PHASE_PROPERTY]: options.phase } : {}),
+    ...(options.replay ? { [REPLAY_PROPERTY]: true } : {}),
+    ...(options.release?.has('mass-leaver') ? { [RELEASE_PROPERTY]: 'mass-leaver' } : {}),
+  };
 }

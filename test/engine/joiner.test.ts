@@ -81,4 +81,48 @@ describe('joiner', () => {
     expect(create?.detail).toContain('dry.run@contoso.com');
     expect(sim.userByEmployeeId('J600')).toHaveLength(0);
   });
+
+  it("when one feed lists a report before their manager, then both are created and the report ends up linked to the manager", async () => {
+    const response = await host.postHr(
+      JSON.stringify([
+        hrEvent('joiner', { employeeId: 'J701', givenName: 'Seán', surname: "O'Brien", managerEmployeeId: 'J700', country: 'IE' }),
+        hrEvent('joiner', { employeeId: 'J700', givenName: 'Boss', surname: 'Later', country: 'IE' }),
+      ]),
+    );
+    expect(response.status).toBe(202);
+    const { events } = (await response.json()) as { events: { eventId: string }[] };
+    await Promise.all(events.map((e) => host.waitForStatus(e.eventId)));
+    const [report] = sim.userByEmployeeId('J701');
+    const [manager] = sim.userByEmployeeId('J700');
+    expect(report?.userPrincipalName).toBe('sean.obrien@contoso.com');
+    expect(report?.managerId).toBe(manager?.id);
+  });
+
+  it('when a worker is listed as their own manager, then the account is created and the step says the manager was not linked', async () => {
+    const status = await postAndWait(host, hrEvent('joiner', { employeeId: 'J800', givenName: 'Self', surname: 'Managed', managerEmployeeId: 'J800', country: 'GB' }));
+    expect(status.status).toBe('succeeded');
+    expect(stepsOf(status)['set-manager']).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('own manager') });
+    expect(sim.userByEmployeeId('J800')[0]?.managerId ?? null).toBeNull();
+  });
+
+  it("when a feed has two records for one worker, then the later record wins", async () => {
+    const response = await host.postHr(
+      JSON.stringify([
+        hrEvent('joiner', { employeeId: 'J900', givenName: 'Dup', surname: 'Worker', department: 'Sales', country: 'GB' }),
+        hrEvent('joiner', { employeeId: 'J900', givenName: 'Dup', surname: 'Worker', department: 'Engineering', country: 'GB' }),
+      ]),
+    );
+    const { events } = (await response.json()) as { events: { eventId: string }[] };
+    for (const e of events) await host.waitForStatus(e.eventId);
+    const users = sim.userByEmployeeId('J900');
+    expect(users).toHaveLength(1);
+    expect(users[0]?.department).toBe('Engineering');
+    expect(sim.groupsOf(users[0]!.id)).toEqual(['SG-All-Staff', 'SG-Engineering']);
+  });
+
+  it("when an employeeId carries an OData injection, then it matches no other account", async () => {
+    const status = await postAndWait(host, hrEvent('mover', { employeeId: "M001' or 'a'='a", department: 'Sales' }));
+    expect(status).toMatchObject({ status: 'dead-lettered', error: { code: 'find-user: UserNotFound' } });
+    expect(sim.userByEmployeeId('M001')[0]?.department).not.toBe('Sales');
+  });
 });

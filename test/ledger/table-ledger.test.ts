@@ -50,4 +50,16 @@ describe('the run ledger in Table Storage (Azurite)', () => {
   it('when an event is unknown, then get answers undefined', async () => {
     expect(await ledger.get('evt-never-seen')).toBeUndefined();
   });
+
+  it('when leavers are noted, then each counts once per tenant within the window, and the asking event is not counted', async () => {
+    const t0 = new Date('2026-11-20T10:00:00Z');
+    await ledger.recordLeaverApplied('tenant-a', 'evt-l1', t0);
+    await ledger.recordLeaverApplied('tenant-a', 'evt-l1', new Date('2026-11-20T10:30:00Z')); // redelivery: counted once, first time kept
+    await ledger.recordLeaverApplied('tenant-a', 'evt-l2', new Date('2026-11-20T10:10:00Z'));
+    await ledger.recordLeaverApplied('tenant-b', 'evt-l3', new Date('2026-11-20T10:10:00Z'));
+    expect(await ledger.countLeaversSince('tenant-a', new Date('2026-11-20T09:59:00Z'))).toBe(2);
+    expect(await ledger.countLeaversSince('tenant-a', new Date('2026-11-20T10:05:00Z'))).toBe(1);
+    expect(await ledger.countLeaversSince('tenant-a', new Date('2026-11-20T09:59:00Z'), 'evt-l2')).toBe(1);
+    expect(await ledger.countLeaversSince('tenant-c', t0)).toBe(0);
+  });
 });

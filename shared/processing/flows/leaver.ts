@@ -3,12 +3,13 @@ import { listUserGroups, resolveGroups, type DirectoryGroup } from '../../graph/
 import { assignLicences, getAssignedLicences } from '../../graph/licences';
 import { deleteUser, findDeletedUserByEmployeeId, type DirectoryUser } from '../../graph/users';
 import type { ProcessingDeps } from '../deps';
-import type { EventPhase } from '../outcome';
+import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
 import { applyMembershipChanges } from '../steps/access';
 import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/account';
 import { findUser } from '../steps/find-user';
 import { assertNotProtected } from '../steps/protection';
+import { guardMassLeavers } from '../steps/mass-leaver-guard';
 import type { FlowResult } from './flow-result';
 
 const DAY_MS = 24 * 3600_000;
@@ -23,7 +24,13 @@ export function leaveTime(event: LifecycleEvent): Date {
  * licences removed now or after the grace period; the account soft-deleted after retention.
  * Later parts run as scheduled phases of the same event.
  */
-export async function runLeaver(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, phase?: EventPhase): Promise<FlowResult> {
+export async function runLeaver(
+  event: LifecycleEvent,
+  runner: StepRunner,
+  deps: ProcessingDeps,
+  phase?: EventPhase,
+  release?: ReadonlySet<HoldName>,
+): Promise<FlowResult> {
   const leaveAt = leaveTime(event);
   if (!phase && leaveAt.getTime() > deps.now().getTime()) {
     await runner.run('wait-until-effective', async () => ({ outcome: 'pending', detail: `scheduled for ${leaveAt.toISOString()}` }));
@@ -45,6 +52,7 @@ export async function runLeaver(event: LifecycleEvent, runner: StepRunner, deps:
     await assertNotProtected(deps.graph, user, deps.policy.protection);
     return { outcome: 'done', detail: 'not a protected account' };
   });
+  await guardMassLeavers(event, runner, deps, release);
   await setAccountEnabled(user, false, runner, deps);
   if (deps.policy.leaver.revokeSessions) await revokeSessions(user, runner, deps);
   await setLeaveDate(user, leaveAt, runner, deps);

@@ -1,0 +1,36 @@
+import type { LifecycleEvent } from '../../domain/events';
+import type { ProcessingDeps } from '../deps';
+import { StepFailure, type HoldName } from '../outcome';
+import type { StepRunner } from '../step-runner';
+
+/**
+ * Entra's "accidental deletions prevention", for leavers: when more leavers than the threshold
+ * arrive within the window (an HR export that marks everyone terminated), the excess are held
+ * before any change and dead-lettered with a reason; an operator releases them by replaying with
+ * `release: mass-leaver`. Counted per tenant, once per event, so redelivery does not inflate it.
+ * Concurrent sessions can each pass at threshold − 1, so the hold may start a few leavers late.
+ */
+export async function guardMassLeavers(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, release: ReadonlySet<HoldName> = new Set()): Promise<void> {
+  const guard = deps.policy.massLeaver;
+  if (!guard) return;
+  await runner.run('mass-leaver-guard', async () => {
+    const now = deps.now();
+    if (release.has('mass-leaver')) {
+      if (deps.mode === 'apply') await deps.ledger.recordLeaverApplied(event.tenantId, event.eventId, now);
+      return { outcome: 'done', detail: 'released by an operator' };
+    }
+    const since = new Date(now.getTime() - guard.windowMinutes * 60_000);
+    const others = await deps.ledger.countLeaversSince(event.tenantId, since, event.eventId);
+    if (others + 1 > guard.threshold) {
+      throw new StepFailure(
+        'mass-leaver-guard',
+        false,
+        'MassLeaverHold',
+        `held: ${others} other leaver(s) in the last ${guard.windowMinutes} minutes and this one exceed the threshold of ${guard.threshold}; nothing was changed`,
+        'Check the HR feed. If these leavers are genuine, release them: npm run replay -- resubmit --all --release mass-leaver (or POST /api/manage/dead-letters/replay {"all":true,"release":"mass-leaver"}).',
+      );
+    }
+    if (deps.mode === 'apply') await deps.ledger.recordLeaverApplied(event.tenantId, event.eventId, now);
+    return { outcome: 'done', detail: `${others + 1} leaver(s) in the last ${guard.windowMinutes} minutes (threshold ${guard.threshold})` };
+  });
+}
