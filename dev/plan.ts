@@ -1,0 +1,51 @@
+// `npm run plan -- <file> [content-type]`: a dry run. Posts an HR file (canonical JSON, SCIM bulk
+// or CSV) signed to `POST /api/hr/events?dryRun=true` and prints, per event, the steps it would
+// take against the tenant as it is now. Nothing is queued or changed.
+import { readFileSync } from 'node:fs';
+import { signPayload } from '../shared/security/hmac-signature';
+import { DEV_HR_WEBHOOK_SECRET } from './local-host/local-host';
+
+interface PlannedStep {
+  name: string;
+  outcome: string;
+  detail?: string;
+}
+
+function contentTypeFor(file: string, explicit?: string): string {
+  if (explicit) return explicit;
+  if (file.endsWith('.csv')) return 'text/csv';
+  return 'application/json';
+}
+
+async function main(): Promise<void> {
+  const [file, explicitType] = process.argv.slice(2);
+  if (!file) {
+    console.error('usage: npm run plan -- <file.json|file.csv> [content-type]');
+    process.exit(2);
+  }
+  const hostUrl = process.env.LOCAL_HOST_URL ?? `http://localhost:${process.env.PORT ?? 7071}`;
+  const secret = process.env.HR_WEBHOOK_SECRET ?? DEV_HR_WEBHOOK_SECRET;
+  const body = readFileSync(file, 'utf8');
+  const timestamp = Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': contentTypeFor(file, explicitType),
+    'x-signature-timestamp': String(timestamp),
+    'x-signature': signPayload(secret, timestamp, body),
+  };
+  if (process.env.FUNCTION_KEY) headers['x-functions-key'] = process.env.FUNCTION_KEY;
+  const response = await fetch(`${hostUrl}/api/hr/events?dryRun=true`, { method: 'POST', headers, body });
+  const result = (await response.json().catch(() => ({}))) as { events?: { eventId: string; type: string; employeeId: string; verdict: string; problem?: string; steps: PlannedStep[] }[]; issues?: unknown };
+  if (response.status !== 200 || !result.events) {
+    console.error(`POST /api/hr/events?dryRun=true -> ${response.status}`, JSON.stringify(result, null, 2));
+    process.exit(1);
+  }
+  for (const event of result.events) {
+    console.log(`${event.type} ${event.employeeId} (${event.eventId}): ${event.verdict}${event.problem ? ` — ${event.problem}` : ''}`);
+    for (const step of event.steps) console.log(`  ${step.name.padEnd(22)} ${step.outcome.padEnd(12)} ${step.detail ?? ''}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
