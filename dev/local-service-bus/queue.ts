@@ -185,11 +185,11 @@ export class LocalQueue {
     if (m.scheduledAt === undefined) return;
     const delay = m.scheduledAt - this.env.now();
     if (delay <= 0) return;
-    // Node timers hold at most ~24.8 days; a leaver's deletion is scheduled 30 days out, so a
-    // long wait wakes early and re-arms.
+    // Node timers hold at most ~24.8 days (a leaver's deletion is 30 days out) and may fire a
+    // millisecond early; a wake-up before the message is due re-arms instead of being lost.
     const timer = setTimeout(() => {
       this.wakeups.delete(timer);
-      if (delay > MAX_TIMER_MS) this.scheduleWakeup(m);
+      if ((m.scheduledAt ?? 0) > this.env.now()) this.scheduleWakeup(m);
       else this.notify();
     }, Math.min(delay, MAX_TIMER_MS));
     timer.unref();

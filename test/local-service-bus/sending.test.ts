@@ -115,6 +115,19 @@ describe('local Service Bus: sending, duplicate detection and scheduling', () =>
     }
   });
 
+  it('when a wake-up timer fires before the message is due (timers can run early against the clock), then the message is still delivered', async () => {
+    // A clock running at half speed makes every timer fire "early" relative to it.
+    const start = Date.now();
+    const slowClock = () => start + Math.floor((Date.now() - start) / 2);
+    bus = await openBus(tempDir(), { now: slowClock });
+    bus.createQueue(QUEUE, {});
+    const received: unknown[] = [];
+    bus.subscribe(QUEUE, async (input) => void received.push(firstMessage(input).body));
+    await bus.createSender(QUEUE).scheduleMessages({ body: 'due soon' }, new Date(slowClock() + 60));
+    await eventually(() => received.length === 1, 2000);
+    expect(received).toEqual(['due soon']);
+  });
+
   it('when sessions run concurrently, then each session is delivered in order with one message in flight', async () => {
     bus = await openBus(tempDir());
     bus.createQueue(QUEUE, { requiresSession: true });
