@@ -53,7 +53,7 @@ export function buildUserPrincipalName(employee: Employee, template: string, dom
   const suffix = attempt > 0 ? String(attempt + 1) : '';
   const localPart = `${base.slice(0, MAX_LOCAL_PART - suffix.length).replace(/[.-]+$/, '')}${suffix}`;
   const notes: string[] = [];
-  const plain = `${employee.givenName ?? ''}${employee.surname ?? ''}`.toLowerCase().replace(/[^a-z]/g, '');
+  const plain = `${employee.givenName ?? ''}${employee.surname ?? ''}`.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (plain !== `${given}${surname}`.replace(/-/g, '')) notes.push('name transliterated to ASCII for the UPN');
   if (attempt > 0) notes.push(`${base}@${domain} was taken, used suffix ${suffix}`);
   return { upn: `${localPart}@${domain}`, notes };

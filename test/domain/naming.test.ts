@@ -27,6 +27,7 @@ describe('UPN naming', () => {
       'name transliterated to ASCII for the UPN',
     ]);
     expect(buildUserPrincipalName({ employeeId: 'E1', givenName: 'Ada', surname: 'Lovelace' }, template, 'contoso.com').notes).toEqual([]);
+    expect(buildUserPrincipalName({ employeeId: 'E1', givenName: 'Ada', surname: 'Lovelace3' }, template, 'contoso.com').notes).toEqual([]);
   });
 
   it('when the surname has no usable letters, then a data error names the field', () => {

@@ -1,0 +1,57 @@
+import { startTestHost, type TestHost } from '../support/test-host';
+import { hrEvent, postAndWait, stepsOf, tenant } from '../support/tenant';
+
+let host: TestHost;
+let sim: ReturnType<typeof tenant>;
+
+beforeAll(async () => {
+  host = await startTestHost();
+  sim = tenant(host);
+}, 60_000);
+afterAll(() => host?.stop());
+afterEach(() => host.simulator!.setFaults([]));
+
+const worker = (employeeId: string) => ({ employeeId, givenName: 'Fault', surname: `Case${employeeId}`, department: 'Engineering', country: 'GB' });
+
+describe('Graph faults', () => {
+  it("when adding a member keeps failing past the SDK's own retries, then the event is retried later with backoff and ends with exactly one account and membership", async () => {
+    host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 4, retryAfterSeconds: 0 }]);
+    const status = await postAndWait(host, hrEvent('joiner', worker('F100')));
+    expect(status).toMatchObject({ status: 'succeeded' });
+    expect(status.attempts).toBeGreaterThanOrEqual(2);
+    const users = sim.userByEmployeeId('F100');
+    expect(users).toHaveLength(1);
+    expect(sim.groupsOf(users[0]!.id)).toEqual(['SG-All-Staff', 'SG-Engineering']);
+    expect(stepsOf(status)['create-user']?.outcome).toBe('done');
+  }, 30_000);
+
+  it('when Graph refuses for lack of permission, then the event is dead-lettered with the step, the Graph code and what to do — and no stack trace or token', async () => {
+    host.simulator!.setFaults([{ method: 'POST', path: '/users', status: 403, times: 1 }]);
+    const status = await postAndWait(host, hrEvent('joiner', worker('F200')));
+    expect(status.status).toBe('dead-lettered');
+    const letter = host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).find((m) => (m.body as { employee: { employeeId: string } }).employee.employeeId === 'F200');
+    expect(letter?.deadLetterReason).toBe('create-user: Authorization_RequestDenied');
+    const description = String(letter?.deadLetterErrorDescription);
+    expect(description).toContain('Grant the managed identity');
+    expect(description).not.toMatch(/\n\s+at |Bearer|local-simulator-token|password/i);
+    expect(sim.userByEmployeeId('F200')).toHaveLength(0);
+  });
+
+  it('when there are no free units of a licence, then the event is retried and the failure names the SKU', async () => {
+    // Every SPE_E3 unit in use, as Graph reports it: the next joiner finds none free.
+    const e3 = [...host.simulator!.state.skus.values()].find((s) => s.skuPartNumber === 'SPE_E3')!;
+    expect(e3.enabled).toBeGreaterThan(0);
+    e3.consumedUnits = e3.enabled;
+    const response = await host.postHr(JSON.stringify(hrEvent('joiner', worker('F300'))));
+    const { events } = (await response.json()) as { events: { eventId: string }[] };
+    const deadline = Date.now() + 15_000;
+    let record: Record<string, unknown> = {};
+    while (Date.now() < deadline) {
+      record = (await (await fetch(`${host.url}/api/events/${events[0]!.eventId}`)).json()) as Record<string, unknown>;
+      if ((record.error as { code?: string } | undefined)?.code === 'RetryScheduled') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(record).toMatchObject({ status: 'queued', error: { step: 'licences', code: 'RetryScheduled' } });
+    expect(JSON.stringify(record.error)).toContain('SPE_E3');
+  });
+});
