@@ -2,14 +2,24 @@ import { GraphError } from './errors';
 
 /**
  * The subset of OData `$filter` Graph accepts on directory objects without advanced query
- * parameters: `eq`, `in (...)`, `startswith(p,'x')`, `and`, `or`, parentheses. String literals
- * use `''` for a quote. Anything else (`ne`, `not`, `endswith`, `gt`, lambdas) → 400
- * Request_UnsupportedQuery, as real Graph does without `ConsistencyLevel: eventual`.
+ * parameters: `eq`, `in (...)`, `startswith(p,'x')`, `and`, `or`, parentheses, and `any`
+ * lambdas over declared collections (`assignedLicenses/any(x:x/skuId eq <guid>)`). String
+ * literals use `''` for a quote; GUIDs may be unquoted. `ne`, `not(...)` and `endswith(...)`
+ * need advanced query parameters (`ConsistencyLevel: eventual` + `$count=true`); without them,
+ * and always for `gt`/`lt`/counting lambdas → 400 Request_UnsupportedQuery.
  * Directory string comparisons are case-insensitive.
  */
 export type Predicate = (item: Record<string, unknown>) => boolean;
 type Literal = string | number | boolean | null;
-type Token = { kind: 'ident' | 'string' | 'number' | 'punct'; value: string };
+type Token = { kind: 'ident' | 'string' | 'number' | 'guid' | 'punct'; value: string };
+
+export interface FilterOptions {
+  /** ConsistencyLevel: eventual and $count=true were both sent. */
+  advanced?: boolean;
+  /** Collection properties usable in `any` lambdas, with the element properties allowed. */
+  collections?: Readonly<Record<string, readonly string[]>>;
+}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 const invalid = (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
 const unsupported = (detail: string) => new GraphError(400, 'Request_UnsupportedQuery', `Unsupported Query. ${detail}`.trim());
@@ -20,7 +30,7 @@ function tokenize(text: string): Token[] {
   while (i < text.length) {
     const c = text.charAt(i);
     if (/\s/.test(c)) { i++; continue; }
-    if (c === '(' || c === ')' || c === ',') { tokens.push({ kind: 'punct', value: c }); i++; continue; }
+    if (c === '(' || c === ')' || c === ',' || c === ':') { tokens.push({ kind: 'punct', value: c }); i++; continue; }
     if (c === "'") {
       let value = '';
       i++;
@@ -36,7 +46,9 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: 'string', value });
       continue;
     }
-    const word = /^[A-Za-z_][\w./]*|^-?\d+(\.\d+)?/.exec(text.slice(i));
+    const guid = GUID.exec(text.slice(i));
+    if (guid) { tokens.push({ kind: 'guid', value: guid[0] }); i += guid[0].length; continue; }
+    const word = /^[A-Za-z_$][\w./$]*|^-?\d+(\.\d+)?/.exec(text.slice(i));
     if (!word) throw invalid(`unexpected character '${c}' at position ${i}`);
     tokens.push({ kind: /^-?\d/.test(word[0]) ? 'number' : 'ident', value: word[0] });
     i += word[0].length;
@@ -46,8 +58,12 @@ function tokenize(text: string): Token[] {
 
 const norm = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
 
-export function parseFilter(text: string, properties: ReadonlySet<string>, resource: string): Predicate {
+export function parseFilter(text: string, properties: ReadonlySet<string>, resource: string, options: FilterOptions = {}): Predicate {
   const tokens = tokenize(text);
+  const advanced = options.advanced === true;
+  const needsAdvanced = (what: string) => unsupported(`${what} needs advanced query parameters (ConsistencyLevel: eventual and $count=true).`);
+  /** Inside `coll/any(x: ...)`: the range variable and the element properties allowed. */
+  let scope: { variable: string; allowed: readonly string[] } | undefined;
   let pos = 0;
   const peek = () => tokens[pos];
   const next = () => {
@@ -63,6 +79,11 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
   const property = (): string => {
     const t = next();
     if (t.kind !== 'ident') throw invalid(`expected a property name but found '${t.value}'`);
+    if (scope) {
+      const [variable, sub] = t.value.split('/');
+      if (variable !== scope.variable || !sub || !scope.allowed.includes(sub)) throw invalid(`'${t.value}' is not a property of the lambda range variable '${scope.variable}'`);
+      return sub;
+    }
     if (!properties.has(t.value)) {
       throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${t.value}' of resource '${resource}'.`);
     }
@@ -70,7 +91,7 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
   };
   const literal = (): Literal => {
     const t = next();
-    if (t.kind === 'string') return t.value;
+    if (t.kind === 'string' || t.kind === 'guid') return t.value;
     if (t.kind === 'number') return Number(t.value);
     if (t.kind === 'ident' && t.value === 'null') return null;
     if (t.kind === 'ident' && (t.value === 'true' || t.value === 'false')) return t.value === 'true';
@@ -94,8 +115,40 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       if (typeof prefix !== 'string') throw invalid('startswith needs a string');
       return (item) => typeof item[prop] === 'string' && (item[prop] as string).toLowerCase().startsWith(prefix.toLowerCase());
     }
+    if (keyword(t, 'endswith') && tokens[pos + 1]?.value === '(') {
+      if (!advanced) throw needsAdvanced("Function 'endswith'");
+      next(); next();
+      const prop = property();
+      expect(',');
+      const suffix = literal();
+      expect(')');
+      if (typeof suffix !== 'string') throw invalid('endswith needs a string');
+      return (item) => typeof item[prop] === 'string' && (item[prop] as string).toLowerCase().endsWith(suffix.toLowerCase());
+    }
+    if (keyword(t, 'not')) {
+      if (!advanced) throw needsAdvanced("Operator 'not'");
+      next();
+      const inner = primary();
+      return (item) => !inner(item);
+    }
+    const lambda = t?.kind === 'ident' && !scope ? /^(\w+)\/(any|all)$/i.exec(t.value) : null;
+    if (lambda && tokens[pos + 1]?.value === '(') {
+      const allowed = options.collections?.[lambda[1]!];
+      if (!allowed) throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${lambda[1]}' of resource '${resource}'.`);
+      if (lambda[2]!.toLowerCase() === 'all') throw unsupported("Lambda operator 'all' is not supported.");
+      next(); next();
+      const variable = next();
+      if (variable.kind !== 'ident') throw invalid('expected a lambda range variable');
+      expect(':');
+      scope = { variable: variable.value, allowed };
+      const inner = orExpr();
+      scope = undefined;
+      expect(')');
+      const collection = lambda[1]!;
+      return (item) => Array.isArray(item[collection]) && (item[collection] as Array<Record<string, unknown>>).some((el) => inner(el));
+    }
     if (t?.kind === 'ident' && tokens[pos + 1]?.value === '(') throw unsupported(`Function '${t.value}' is not supported.`);
-    if (keyword(t, 'not')) throw unsupported("Operator 'not' needs advanced query parameters.");
+    if (t?.kind === 'ident' && t.value.includes('/$count')) throw advanced ? unsupported('Counting lambdas are not supported by the simulator.') : needsAdvanced('Counting a collection');
     const prop = property();
     const op = next();
     const operator = op.value.toLowerCase();
@@ -110,7 +163,12 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       expect(')');
       return (item) => values.includes(norm(item[prop] ?? null));
     }
-    if (['ne', 'gt', 'ge', 'lt', 'le', 'has'].includes(operator)) throw unsupported(`Operator '${operator}' needs advanced query parameters.`);
+    if (operator === 'ne') {
+      if (!advanced) throw needsAdvanced("Operator 'ne'");
+      const value = norm(literal());
+      return (item) => norm(item[prop] ?? null) !== value;
+    }
+    if (['gt', 'ge', 'lt', 'le', 'has'].includes(operator)) throw unsupported(`Operator '${operator}' is not supported by the simulator.`);
     throw invalid(`unknown operator '${op.value}'`);
   };
   const andExpr = (): Predicate => {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project, refId } from './odata';
-import { presentUser, rejectUnknown, DEFAULT_USER_PROPERTIES } from './users';
+import { presentUser, rejectUnknown, replicated, DEFAULT_USER_PROPERTIES } from './users';
 import type { GroupRecord, SimContext, SimRequest, UserRecord } from './types';
 
 type Item = Record<string, unknown>;
@@ -38,7 +39,7 @@ function assertWritableMembership(group: GroupRecord): void {
 
 function activeMember(ctx: SimContext, id: string): UserRecord {
   const user = ctx.state.users.get(id);
-  if (!user) throw notFound(id);
+  if (!user || !replicated(ctx.state, user)) throw notFound(id);
   return user;
 }
 
@@ -109,4 +110,49 @@ export function patchGroup(req: SimRequest, ctx: SimContext, id: string): void {
   }
   Object.assign(group, structuredClone(rest));
   group.memberIds.push(...toAdd);
+}
+
+const REQUIRED_ON_CREATE = ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'] as const;
+
+/**
+ * `POST /groups`: security groups and Microsoft 365 (Unified) groups. v1.0 cannot create
+ * mail-enabled security groups or distribution lists (real Graph refuses; wording recollected).
+ */
+export function createGroup(req: SimRequest, ctx: SimContext): Item {
+  const body = asObject(req.body);
+  rejectUnknown(body, 'group');
+  for (const property of REQUIRED_ON_CREATE) {
+    if (body[property] === undefined || body[property] === null) throw badRequest(`Invalid value specified for property '${property}' of resource 'Group'.`);
+  }
+  if (typeof body.displayName !== 'string' || !body.displayName.trim()) throw badRequest("Invalid value specified for property 'displayName' of resource 'Group'.");
+  if (typeof body.mailEnabled !== 'boolean') throw badRequest("Invalid value specified for property 'mailEnabled' of resource 'Group'.");
+  if (typeof body.securityEnabled !== 'boolean') throw badRequest("Invalid value specified for property 'securityEnabled' of resource 'Group'.");
+  if (typeof body.mailNickname !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(body.mailNickname) || /[@()\\[\]";:<>,]/.test(body.mailNickname)) {
+    throw badRequest("Invalid value specified for property 'mailNickname' of resource 'Group'.");
+  }
+  const groupTypes = body.groupTypes ?? [];
+  if (!Array.isArray(groupTypes) || groupTypes.some((t) => typeof t !== 'string')) throw badRequest("Invalid value specified for property 'groupTypes' of resource 'Group'.");
+  if (body.mailEnabled && !groupTypes.includes('Unified')) throw badRequest('Creating mail-enabled security groups or distribution lists is not supported through Graph.');
+  const { 'members@odata.bind': bind, 'owners@odata.bind': _owners, ...rest } = body;
+  if (Object.keys(rest).some((k) => k.includes('@') && !k.startsWith('@'))) throw badRequest('Unsupported annotation on group create.');
+  let memberIds: string[] = [];
+  if (bind !== undefined) {
+    if (!Array.isArray(bind) || bind.length > MAX_BIND) throw badRequest("Invalid value specified for property 'members@odata.bind'.");
+    memberIds = [...new Set(bind.map((ref) => activeMember(ctx, refId(ref)).id))];
+  }
+  const group: GroupRecord = {
+    ...structuredClone(rest),
+    id: randomUUID(),
+    displayName: body.displayName,
+    mailEnabled: body.mailEnabled,
+    securityEnabled: body.securityEnabled,
+    mailNickname: body.mailNickname,
+    groupTypes: groupTypes as string[],
+    membershipRule: typeof body.membershipRule === 'string' ? body.membershipRule : null,
+    onPremisesSyncEnabled: null,
+    createdDateTime: new Date().toISOString(),
+    memberIds,
+  };
+  ctx.state.groups.set(group.id, group);
+  return { '@odata.context': `${ctx.baseUrl}/$metadata#groups/$entity`, ...presentGroup(group) };
 }

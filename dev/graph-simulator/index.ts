@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { errorResponse, GraphError } from './errors';
+import type { ChaosOptions } from './chaos';
 import { Router } from './router';
+import type { ThrottlingOptions } from './throttle';
 import { createState, snapshotOf } from './seed';
 import type { FaultRule, GraphSeed, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
 export { loadSeed, validateSeed } from './seed';
 export { loadGraphMetadata } from './csdl';
+export type { ChaosOptions } from './chaos';
+export type { ThrottlingOptions } from './throttle';
 export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
 
 export const SIMULATOR_TOKEN = 'local-simulator-token';
@@ -22,6 +26,12 @@ export interface GraphSimulatorOptions {
   faults?: FaultRule[];
   /** Only accept `Bearer local-simulator-token` (default: any bearer token). */
   strictToken?: boolean;
+  /** Graph-like sliding-window budgets → 429 with Retry-After. Off by default. */
+  throttling?: ThrottlingOptions;
+  /** Random transient 429/503/504 and latency. Off by default. */
+  chaos?: ChaosOptions;
+  /** A user created by POST /users is invisible elsewhere for this long (eventual consistency). */
+  replicationDelayMs?: number;
 }
 
 export interface RunningGraphSimulator {
@@ -30,6 +40,9 @@ export interface RunningGraphSimulator {
   state: SimulatorState;
   snapshot(): TenantSnapshot;
   setFaults(rules: FaultRule[]): void;
+  setThrottling(options: ThrottlingOptions | undefined): void;
+  setChaos(options: ChaosOptions | undefined): void;
+  setReplicationDelay(ms: number): void;
   stats(): { requests: number; byRoute: Record<string, number> };
   close(): Promise<void>;
 }
@@ -44,16 +57,19 @@ function send(res: import('node:http').ServerResponse, response: SimResponse): v
     return;
   }
   if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  res.writeHead(response.status, headers).end(JSON.stringify(response.body));
+  const raw = typeof response.body === 'string' && /^text\/plain/i.test(headers['Content-Type'] ?? '');
+  res.writeHead(response.status, headers).end(raw ? (response.body as string) : JSON.stringify(response.body));
 }
 
 /** Starts a local HTTPS imitation of the Microsoft Graph v1.0 endpoints this app uses. */
 export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<RunningGraphSimulator> {
   const state = createState(options.seed);
   let port = options.port ?? 0;
-  const ctx = { state, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
+  const ctx = { state, replicationDelayMs: options.replicationDelayMs ?? 0, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
   const router = new Router(ctx);
   router.faults.set(options.faults ?? []);
+  router.throttle.set(options.throttling);
+  router.chaos.set(options.chaos);
 
   const server = https.createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -89,7 +105,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       const response = router.dispatch({ method: (req.method ?? 'GET').toUpperCase(), path: url.pathname.slice('/v1.0'.length), query: url.searchParams, headers, body });
-      send(res, response);
+      const delay = router.chaos.latency();
+      if (delay > 0) setTimeout(() => send(res, response), delay);
+      else send(res, response);
     });
   });
 
@@ -107,6 +125,12 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     state,
     snapshot: () => snapshotOf(state),
     setFaults: (rules) => router.faults.set(rules),
+    setThrottling: (throttling) => router.throttle.set(throttling),
+    setChaos: (chaos) => router.chaos.set(chaos),
+    setReplicationDelay: (ms) => {
+      if (!(ms >= 0)) throw new Error(`replication delay must be >= 0 ms, got ${ms}`);
+      ctx.replicationDelayMs = ms;
+    },
     stats: () => ({ requests: router.requests, byRoute: { ...router.byRoute } }),
     close: () =>
       new Promise<void>((resolve, reject) => {

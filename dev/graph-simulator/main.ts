@@ -1,7 +1,34 @@
 /* Dev-only: `npm run simulator` starts the Graph simulator on its own. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSeed, startGraphSimulator } from './index';
+import { loadSeed, startGraphSimulator, type ChaosOptions, type ThrottlingOptions } from './index';
+
+/** Fault knobs from the environment (see README.md); a malformed value stops the start. */
+function knobs(env: NodeJS.ProcessEnv): { chaos?: ChaosOptions; throttling?: ThrottlingOptions; replicationDelayMs?: number } {
+  const number = (name: string, value: string): number => {
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name}=${value}: expected a non-negative number`);
+    return n;
+  };
+  const out: ReturnType<typeof knobs> = {};
+  const chaos: ChaosOptions = {};
+  if (env.GRAPH_SIM_CHAOS_RATE) chaos.transientRate = number('GRAPH_SIM_CHAOS_RATE', env.GRAPH_SIM_CHAOS_RATE);
+  if (env.GRAPH_SIM_LATENCY_MS) {
+    const [min = 0, max = min] = env.GRAPH_SIM_LATENCY_MS.split('-').map((v) => number('GRAPH_SIM_LATENCY_MS', v));
+    chaos.latencyMs = [min, max];
+  }
+  if (env.GRAPH_SIM_CHAOS_SEED) chaos.seed = number('GRAPH_SIM_CHAOS_SEED', env.GRAPH_SIM_CHAOS_SEED);
+  if (Object.keys(chaos).length > 0) out.chaos = chaos;
+  if (env.GRAPH_SIM_REPLICATION_DELAY_MS) out.replicationDelayMs = number('GRAPH_SIM_REPLICATION_DELAY_MS', env.GRAPH_SIM_REPLICATION_DELAY_MS);
+  if (env.GRAPH_SIM_THROTTLE) {
+    const [units, writes] = env.GRAPH_SIM_THROTTLE.split(',');
+    out.throttling = {
+      ...(units?.trim() ? { resourceUnitsPer10s: number('GRAPH_SIM_THROTTLE', units) } : {}),
+      ...(writes?.trim() ? { writesPer150s: number('GRAPH_SIM_THROTTLE', writes) } : {}),
+    };
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const certFile = process.env.DEV_TLS_CERT_FILE;
@@ -14,8 +41,11 @@ async function main(): Promise<void> {
     port: Number(process.env.GRAPH_SIMULATOR_PORT ?? 7072),
     tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
     seed: loadSeed(seedFile),
+    ...knobs(process.env),
   });
   console.log(`Graph simulator listening on ${simulator.url}/v1.0 (seed: ${seedFile})`);
+  const active = knobs(process.env);
+  if (Object.keys(active).length > 0) console.log(`Fault knobs: ${JSON.stringify(active)}`);
   console.log('Use GRAPH_BASE_URL=' + simulator.url + ' with GRAPH_CREDENTIAL=local. Ctrl+C stops.');
   const stop = () => {
     void simulator.close().then(() => process.exit(0));

@@ -15,6 +15,39 @@ export interface ListOptions {
   /** Shapes one stored object for output (before `$select`). */
   present: (item: Item) => Item;
   defaultProperties?: readonly string[];
+  /** Collections allowed in `any` lambdas, e.g. `{ assignedLicenses: ['skuId'] }`. */
+  collections?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A `text/plain` answer (the `/$count` segment). */
+export class PlainText {
+  constructor(readonly text: string) {}
+}
+
+export const isEventual = (req: SimRequest): boolean => (req.headers.consistencylevel ?? '').trim().toLowerCase() === 'eventual';
+
+/** Verified wording (public issue reports): Graph's answer to `$count` without ConsistencyLevel. */
+const countUnsupported = () => badRequest('$count is not currently supported.', 'Request_BadRequest');
+
+/**
+ * `$count=true`: needs `ConsistencyLevel: eventual` (400 otherwise). Returns whether advanced
+ * query parameters are in force. The header is not part of a nextLink, so a next page requested
+ * without it fails the same way, as with real Graph.
+ */
+export function advancedQuery(req: SimRequest): boolean {
+  const count = req.query.get('$count');
+  if (count === null || count.toLowerCase() === 'false') return false;
+  if (count.toLowerCase() !== 'true') throw badRequest(`Invalid value '${count}' for $count: expected true or false.`, 'BadRequest');
+  if (!isEventual(req)) throw countUnsupported();
+  return true;
+}
+
+/** `GET /users/$count` and friends: a plain number; the header is mandatory. */
+export function countResponse(items: Item[], req: SimRequest, options: Pick<ListOptions, 'filterable' | 'resource' | 'collections'>): PlainText {
+  if (!isEventual(req)) throw countUnsupported();
+  const filter = req.query.get('$filter');
+  const predicate = filter ? parseFilter(filter, options.filterable, options.resource, { advanced: true, collections: options.collections }) : undefined;
+  return new PlainText(String(predicate ? items.filter(predicate).length : items.length));
 }
 
 /** Validates `$select` against the CSDL and returns the property list (undefined = default set). */
@@ -52,8 +85,9 @@ function parseTop(req: SimRequest): number {
 
 /** Filters, pages and projects a collection the way Graph does, with an absolute nextLink. */
 export function listResponse(items: Item[], req: SimRequest, ctx: SimContext, options: ListOptions): Item {
+  const advanced = advancedQuery(req);
   const filter = req.query.get('$filter');
-  const predicate = filter ? parseFilter(filter, options.filterable, options.resource) : undefined;
+  const predicate = filter ? parseFilter(filter, options.filterable, options.resource, { advanced, collections: options.collections }) : undefined;
   const select = parseSelect(req, options.type);
   const top = parseTop(req);
   const token = req.query.get('$skiptoken');
@@ -67,6 +101,7 @@ export function listResponse(items: Item[], req: SimRequest, ctx: SimContext, op
   const page = matched.slice(offset, offset + top).map((i) => project(options.present(i), select, options.defaultProperties));
   const contextSuffix = select ? `(${select.join(',')})` : '';
   const body: Item = { '@odata.context': `${ctx.baseUrl}/$metadata#${options.contextPath}${contextSuffix}` };
+  if (advanced) body['@odata.count'] = matched.length;
   if (offset + top < matched.length) {
     const params = new URLSearchParams(req.query);
     params.set('$skiptoken', Buffer.from(`sim-${offset + top}`).toString('base64url'));

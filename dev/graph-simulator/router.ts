@@ -1,9 +1,12 @@
 import { runBatch, type BatchItem } from './batch';
 import { listDeletedUsers, getDeleted, purgeDeleted, restoreDeleted } from './deleted';
 import { errorResponse, GraphError } from './errors';
+import { Chaos } from './chaos';
 import { FaultSet } from './faults';
-import { addMemberRef, getGroup, listGroups, listMembers, patchGroup, removeMember } from './groups';
+import { addMemberRef, createGroup, getGroup, listGroups, listMembers, patchGroup, removeMember } from './groups';
 import { assignLicense, licenseDetails, listSubscribedSkus } from './licences';
+import { PlainText } from './odata';
+import { Throttle } from './throttle';
 import * as users from './users';
 import type { SimContext, SimRequest, SimResponse } from './types';
 
@@ -19,6 +22,7 @@ function route(method: string, pattern: string, status: number, handler: Handler
 }
 
 route('GET', '/users', 200, (_p, req, ctx) => users.listUsers(req, ctx));
+route('GET', '/users/$count', 200, (_p, req, ctx) => users.countUsers(req, ctx));
 route('POST', '/users', 201, (_p, req, ctx) => users.createUser(req, ctx));
 route('GET', '/users/{id}', 200, (p, req, ctx) => users.getUser(req, ctx, p.id!));
 route('PATCH', '/users/{id}', 204, (p, req, ctx) => users.patchUser(req, ctx, p.id!));
@@ -26,12 +30,14 @@ route('DELETE', '/users/{id}', 204, (p, _req, ctx) => users.deleteUser(ctx, p.id
 route('GET', '/users/{id}/manager', 200, (p, req, ctx) => users.getManager(req, ctx, p.id!));
 route('PUT', '/users/{id}/manager/$ref', 204, (p, req, ctx) => users.setManager(req, ctx, p.id!));
 route('DELETE', '/users/{id}/manager/$ref', 204, (p, _req, ctx) => users.removeManager(ctx, p.id!));
+route('GET', '/users/{id}/directReports', 200, (p, req, ctx) => users.directReports(req, ctx, p.id!));
 route('GET', '/users/{id}/memberOf', 200, (p, req, ctx) => users.memberOf(req, ctx, p.id!));
 route('POST', '/users/{id}/revokeSignInSessions', 200, (p, _req, ctx) => users.revokeSignInSessions(ctx, p.id!));
 route('GET', '/users/{id}/licenseDetails', 200, (p, _req, ctx) => licenseDetails(ctx, p.id!));
 route('POST', '/users/{id}/assignLicense', 200, (p, req, ctx) => assignLicense(req, ctx, p.id!));
 route('GET', '/subscribedSkus', 200, (_p, _req, ctx) => listSubscribedSkus(ctx));
 route('GET', '/groups', 200, (_p, req, ctx) => listGroups(req, ctx));
+route('POST', '/groups', 201, (_p, req, ctx) => createGroup(req, ctx));
 route('GET', '/groups/{id}', 200, (p, req, ctx) => getGroup(req, ctx, p.id!));
 route('PATCH', '/groups/{id}', 204, (p, req, ctx) => patchGroup(req, ctx, p.id!));
 route('GET', '/groups/{id}/members', 200, (p, req, ctx) => listMembers(req, ctx, p.id!));
@@ -54,6 +60,8 @@ function resourceUnits(method: string, pattern: string, query: URLSearchParams):
 
 export class Router {
   readonly faults = new FaultSet();
+  readonly throttle = new Throttle();
+  readonly chaos = new Chaos();
   requests = 0;
   readonly byRoute: Record<string, number> = {};
 
@@ -65,6 +73,7 @@ export class Router {
     const clientRequestId = req.headers['client-request-id'];
     const path = req.path.replace(/%24/gi, '$').replace(/\/+$/, '') || '/';
     let label = `${req.method} ${path}`;
+    let charged: Record<string, string> = {};
     try {
       if (path === '/$batch') {
         label = 'POST /$batch';
@@ -85,14 +94,18 @@ export class Router {
         const segment = path.split('/').filter(Boolean).pop() ?? '';
         throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
       }
+      const transient = this.chaos.failure();
+      if (transient) throw transient;
+      charged = this.throttle.charge(req.method, resourceUnits(req.method, found.r.pattern, req.query));
       const params: Params = {};
       found.r.keys.forEach((k, i) => { params[k] = decodeURIComponent(found.m![i + 1]!); });
       const body = found.r.handler(params, req, this.ctx);
-      const headers: Record<string, string> = { 'x-ms-resource-unit': String(resourceUnits(req.method, found.r.pattern, req.query)) };
+      const headers: Record<string, string> = { ...charged };
       if (found.r.status === 204) return { status: 204, headers };
+      if (body instanceof PlainText) return { status: found.r.status, headers: { ...headers, 'Content-Type': 'text/plain' }, body: body.text };
       return { status: found.r.status, headers: { ...headers, 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' }, body };
     } catch (error) {
-      if (error instanceof GraphError) return errorResponse(error, clientRequestId);
+      if (error instanceof GraphError) return errorResponse(new GraphError(error.status, error.code, error.message, { ...charged, ...error.headers }), clientRequestId);
       const message = error instanceof Error ? error.message : String(error);
       return errorResponse(new GraphError(500, 'generalException', `Simulator failure: ${message}`), clientRequestId);
     }

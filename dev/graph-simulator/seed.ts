@@ -32,6 +32,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     groups: new Map(),
     skus: new Map(),
     directoryRoles: new Map(parsed.directoryRoles.map((r) => [r.id, { ...r }])),
+    replicatingUntil: new Map(),
   };
   for (const s of parsed.subscribedSkus) state.skus.set(s.skuId, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, enabled: s.enabled, consumedUnits: s.consumedUnits ?? 0 });
   const now = new Date().toISOString();

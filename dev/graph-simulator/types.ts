@@ -92,6 +92,8 @@ export interface SimulatorState {
   groups: Map<string, GroupRecord>;
   skus: Map<string, SkuRecord>;
   directoryRoles: Map<string, DirectoryRoleRecord>;
+  /** User id → epoch ms before which other endpoints do not see the just-created user. */
+  replicatingUntil: Map<string, number>;
 }
 
 export interface TenantSnapshot {
@@ -131,4 +133,6 @@ export interface SimContext {
   state: SimulatorState;
   /** `https://localhost:PORT/v1.0` */
   baseUrl: string;
+  /** How long a user created by POST /users stays invisible to other endpoints (0 = off). */
+  replicationDelayMs?: number;
 }

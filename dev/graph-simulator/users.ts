@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { unknownProperty } from './csdl';
 import { badRequest, notFound } from './errors';
-import { asObject, listResponse, parseSelect, project, refId } from './odata';
+import { asObject, countResponse, listResponse, parseSelect, project, refId, type PlainText } from './odata';
 import type { SimContext, SimRequest, SimulatorState, UserRecord } from './types';
 
 type Item = Record<string, unknown>;
@@ -26,9 +26,18 @@ export function findUser(state: SimulatorState, idOrUpn: string): UserRecord | u
   return undefined;
 }
 
+/** False while a just-created user has not "replicated" yet (see `replicationDelayMs`). */
+export function replicated(state: SimulatorState, user: UserRecord): boolean {
+  const until = state.replicatingUntil.get(user.id);
+  if (until === undefined) return true;
+  if (Date.now() >= until) state.replicatingUntil.delete(user.id);
+  return Date.now() >= until;
+}
+
+/** A user other endpoints can see: 404 when missing or still replicating. */
 export function requireUser(state: SimulatorState, idOrUpn: string): UserRecord {
   const user = findUser(state, idOrUpn);
-  if (!user) throw notFound(idOrUpn);
+  if (!user || !replicated(state, user)) throw notFound(idOrUpn);
   return user;
 }
 
@@ -65,11 +74,17 @@ function checkMailNickname(state: SimulatorState, nick: unknown, self?: string):
   }
 }
 
+export const USER_COLLECTIONS = { assignedLicenses: ['skuId'] } as const;
+
 export function listUsers(req: SimRequest, ctx: SimContext): Item {
-  return listResponse([...ctx.state.users.values()], req, ctx, {
-    contextPath: 'users', type: 'user', resource: 'User', filterable: USER_FILTERABLE,
+  return listResponse([...ctx.state.users.values()].filter((u) => replicated(ctx.state, u)), req, ctx, {
+    contextPath: 'users', type: 'user', resource: 'User', filterable: USER_FILTERABLE, collections: USER_COLLECTIONS,
     present: (u) => presentUser(u as UserRecord), defaultProperties: DEFAULT_USER_PROPERTIES,
   });
+}
+
+export function countUsers(req: SimRequest, ctx: SimContext): PlainText {
+  return countResponse([...ctx.state.users.values()].filter((u) => replicated(ctx.state, u)), req, { filterable: USER_FILTERABLE, resource: 'User', collections: USER_COLLECTIONS });
 }
 
 export function getUser(req: SimRequest, ctx: SimContext, idOrUpn: string): Item {
@@ -109,6 +124,7 @@ export function createUser(req: SimRequest, ctx: SimContext): Item {
     createdDateTime: new Date().toISOString(),
   };
   ctx.state.users.set(user.id, user);
+  if (ctx.replicationDelayMs) ctx.state.replicatingUntil.set(user.id, Date.now() + ctx.replicationDelayMs);
   return { '@odata.context': `${ctx.baseUrl}/$metadata#users/$entity`, ...presentUser(user) };
 }
 
@@ -162,7 +178,7 @@ export function setManager(req: SimRequest, ctx: SimContext, idOrUpn: string): v
   const user = requireUser(ctx.state, idOrUpn);
   const targetId = refId(asObject(req.body)['@odata.id']);
   const manager = findUser(ctx.state, targetId);
-  if (!manager) throw notFound(targetId);
+  if (!manager || !replicated(ctx.state, manager)) throw notFound(targetId);
   if (manager.id === user.id) throw badRequest('A user cannot be its own manager.'); // wording not verified against real Graph
   user.managerId = manager.id;
 }
@@ -188,6 +204,17 @@ export function memberOf(req: SimRequest, ctx: SimContext, idOrUpn: string): Ite
   return listResponse(items, req, ctx, {
     contextPath: 'directoryObjects', type: 'directoryObject', resource: 'DirectoryObject',
     filterable: new Set(['id', 'displayName']), present: (i) => i,
+  });
+}
+
+/** `GET /users/{id}/directReports`: users whose manager is this user, paged like any collection. */
+export function directReports(req: SimRequest, ctx: SimContext, idOrUpn: string): Item {
+  const user = requireUser(ctx.state, idOrUpn);
+  const reports = [...ctx.state.users.values()].filter((u) => u.managerId === user.id);
+  return listResponse(reports, req, ctx, {
+    contextPath: 'directoryObjects', type: 'user', resource: 'User', filterable: USER_FILTERABLE,
+    present: (u) => ({ '@odata.type': '#microsoft.graph.user', ...presentUser(u as UserRecord) }),
+    defaultProperties: DEFAULT_USER_PROPERTIES,
   });
 }
 

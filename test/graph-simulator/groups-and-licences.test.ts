@@ -18,44 +18,65 @@ describe('Graph simulator: group membership', () => {
   });
 
   it('when a member is added twice, then the second add fails with the "already exist" error and membership is unchanged', async () => {
-    expect((await graph(sim, 'POST', `/groups/${IDS.contractors}/members/$ref`, ref(IDS.ada))).status).toBe(204);
-    const second = await graph(sim, 'POST', `/groups/${IDS.contractors}/members/$ref`, ref(IDS.ada));
+    expect((await graph(sim, 'POST', `/groups/${IDS.contractors}/members/$ref`, ref(IDS.hedy))).status).toBe(204);
+    const second = await graph(sim, 'POST', `/groups/${IDS.contractors}/members/$ref`, ref(IDS.hedy));
     expect(second.status).toBe(400);
     expect(second.body.error).toMatchObject({ code: 'Request_BadRequest', message: "One or more added object references already exist for the following modified properties: 'members'." });
-    expect(sim.snapshot().groups.find((g) => g.id === IDS.contractors)!.memberIds).toEqual([IDS.ada]);
+    expect(sim.snapshot().groups.find((g) => g.id === IDS.contractors)!.memberIds).toEqual([IDS.hedy]);
   });
 
   it('when a non-member is removed, then Graph answers 404 Request_ResourceNotFound; removing a member answers 204', async () => {
-    const missing = await graph(sim, 'DELETE', `/groups/${IDS.contractors}/members/${IDS.ada}/$ref`);
+    const missing = await graph(sim, 'DELETE', `/groups/${IDS.contractors}/members/${IDS.hedy}/$ref`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('Request_ResourceNotFound');
-    expect((await graph(sim, 'DELETE', `/groups/${IDS.sales}/members/${IDS.sean}/$ref`)).status).toBe(204);
+    expect((await graph(sim, 'DELETE', `/groups/${IDS.sales}/members/${IDS.katherine}/$ref`)).status).toBe(204);
     expect(sim.snapshot().groups.find((g) => g.id === IDS.sales)!.memberIds).toEqual([]);
   });
 
   it('when a member is added to a dynamic, mail-enabled or on-premises-synced group, then Graph refuses and nothing changes', async () => {
-    const dynamic = await graph(sim, 'POST', `/groups/${IDS.dynamic}/members/$ref`, ref(IDS.ada));
+    const dynamic = await graph(sim, 'POST', `/groups/${IDS.dynamic}/members/$ref`, ref(IDS.hedy));
     expect(dynamic.status).toBeGreaterThanOrEqual(400);
     expect(dynamic.status).toBeLessThan(500);
-    const dl = await graph(sim, 'POST', `/groups/${IDS.distributionList}/members/$ref`, ref(IDS.ada));
+    const dl = await graph(sim, 'POST', `/groups/${IDS.distributionList}/members/$ref`, ref(IDS.hedy));
     expect(dl.body.error.message).toBe('Cannot Update a mail-enabled security groups and or distribution list.');
-    const onPrem = await graph(sim, 'POST', `/groups/${IDS.onPrem}/members/$ref`, ref(IDS.ada));
+    const onPrem = await graph(sim, 'POST', `/groups/${IDS.onPrem}/members/$ref`, ref(IDS.hedy));
     expect(onPrem.status).toBe(400);
     const snapshot = sim.snapshot();
     expect(snapshot.groups.find((g) => g.id === IDS.distributionList)!.memberIds).toEqual([]);
     expect(snapshot.groups.find((g) => g.id === IDS.onPrem)!.memberIds).toEqual([]);
   });
 
+  it('when a security group is created, then Graph answers 201 with an id and the group can be found and joined', async () => {
+    const reply = await graph(sim, 'POST', '/groups', { displayName: 'SG-New', mailEnabled: false, mailNickname: 'sg-new', securityEnabled: true, description: 'New' });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ displayName: 'SG-New', securityEnabled: true, groupTypes: [], description: 'New' });
+    expect(reply.body.memberIds).toBeUndefined();
+    const found = await graph(sim, 'GET', `/groups?$filter=${encodeURIComponent("displayName eq 'SG-New'")}&$select=id`);
+    expect(found.body.value).toEqual([{ id: reply.body.id }]);
+    expect((await graph(sim, 'POST', `/groups/${reply.body.id}/members/$ref`, ref(IDS.hedy))).status).toBe(204);
+  });
+
+  it('when a group create misses a required property, has an unknown one or asks for a distribution list, then it is refused with 400', async () => {
+    const missing = await graph(sim, 'POST', '/groups', { displayName: 'SG-X', mailEnabled: false, securityEnabled: true });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain("'mailNickname'");
+    const unknown = await graph(sim, 'POST', '/groups', { displayName: 'SG-X', mailEnabled: false, mailNickname: 'sg-x', securityEnabled: true, colour: 'red' });
+    expect(unknown.body.error.message).toContain("Property 'colour' does not exist on type 'microsoft.graph.group'");
+    const dl = await graph(sim, 'POST', '/groups', { displayName: 'DL-X', mailEnabled: true, mailNickname: 'dl-x', securityEnabled: false });
+    expect(dl.status).toBe(400);
+    expect(sim.snapshot().groups.some((g) => g.displayName.endsWith('-X'))).toBe(false);
+  });
+
   it('when members are bound in a PATCH and one is already a member, then none are added (all or nothing)', async () => {
     const bind = (ids: string[]) => ({ 'members@odata.bind': ids.map((id) => `https://graph.microsoft.com/v1.0/directoryObjects/${id}`) });
-    expect((await graph(sim, 'PATCH', `/groups/${IDS.sales}`, bind([IDS.ada, IDS.sean]))).status).toBe(400);
-    expect(sim.snapshot().groups.find((g) => g.id === IDS.sales)!.memberIds).toEqual([IDS.sean]);
-    expect((await graph(sim, 'PATCH', `/groups/${IDS.sales}`, bind([IDS.ada, IDS.marie]))).status).toBe(204);
+    expect((await graph(sim, 'PATCH', `/groups/${IDS.sales}`, bind([IDS.hedy, IDS.katherine]))).status).toBe(400);
+    expect(sim.snapshot().groups.find((g) => g.id === IDS.sales)!.memberIds).toEqual([IDS.katherine]);
+    expect((await graph(sim, 'PATCH', `/groups/${IDS.sales}`, bind([IDS.hedy, IDS.marie]))).status).toBe(204);
     const members = await graph(sim, 'GET', `/groups/${IDS.sales}/members?$top=2`);
     expect(members.body.value).toHaveLength(2);
     expect(members.body.value[0]['@odata.type']).toBe('#microsoft.graph.user');
     expect(members.body['@odata.nextLink']).toBeDefined();
-    const tooMany = bind(Array.from({ length: 21 }, () => IDS.ada));
+    const tooMany = bind(Array.from({ length: 21 }, () => IDS.hedy));
     expect((await graph(sim, 'PATCH', `/groups/${IDS.contractors}`, tooMany)).status).toBe(400);
   });
 });
@@ -77,7 +98,7 @@ describe('Graph simulator: licences', () => {
   });
 
   it('when a SKU has no free licences, then the assignment fails and consumedUnits stays put', async () => {
-    const reply = await assign(IDS.ada, [IDS.EXCHANGE]);
+    const reply = await assign(IDS.hedy, [IDS.EXCHANGE]);
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe('Request_BadRequest');
     expect(reply.body.error.message).toContain('does not have any available licenses');
@@ -87,18 +108,18 @@ describe('Graph simulator: licences', () => {
   });
 
   it('when a licence is added and another removed, then licenseDetails and consumedUnits follow; removing an unheld licence fails', async () => {
-    const reply = await assign(IDS.ada, [IDS.E5], [IDS.E3]);
+    const reply = await assign(IDS.hedy, [IDS.E5], [IDS.E3]);
     expect(reply.status).toBe(200);
     expect(reply.body.assignedLicenses).toEqual([{ skuId: IDS.E5, disabledPlans: [] }]);
-    const details = await graph(sim, 'GET', `/users/${IDS.ada}/licenseDetails`);
+    const details = await graph(sim, 'GET', `/users/${IDS.hedy}/licenseDetails`);
     expect(details.body.value).toEqual([expect.objectContaining({ skuId: IDS.E5, skuPartNumber: 'SPE_E5' })]);
     const skus = sim.snapshot().subscribedSkus;
     expect(skus.find((s) => s.skuId === IDS.E3)!.consumedUnits).toBe(2);
     expect(skus.find((s) => s.skuId === IDS.E5)!.consumedUnits).toBe(2);
-    const unheld = await assign(IDS.ada, [], [IDS.E3]);
+    const unheld = await assign(IDS.hedy, [], [IDS.E3]);
     expect(unheld.status).toBe(400);
     expect(unheld.body.error.message).toBe('User does not have a corresponding license.');
-    const unknown = await assign(IDS.ada, ['00000000-0000-0000-0000-00000000beef']);
+    const unknown = await assign(IDS.hedy, ['00000000-0000-0000-0000-00000000beef']);
     expect(unknown.status).toBe(400);
   });
 });

@@ -6,8 +6,8 @@ export const SAMPLE_SEED = path.join(__dirname, '..', '..', 'dev', 'graph-simula
 export const IDS = {
   breakglass: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f1',
   marie: '3b9f6c1e-2d4a-4e8b-9c7d-5a1b2c3d4e5f',
-  ada: '8d7c6b5a-4e3f-4a2b-8c1d-0e9f8a7b6c5d',
-  sean: 'c4d5e6f7-0a1b-4c2d-9e3f-4a5b6c7d8e9f',
+  hedy: '8d7c6b5a-4e3f-4a2b-8c1d-0e9f8a7b6c5d',
+  katherine: 'c4d5e6f7-0a1b-4c2d-9e3f-4a5b6c7d8e9f',
   allStaff: '11111111-1111-4111-8111-111111111111',
   sales: '22222222-2222-4222-8222-222222222222',
   contractors: '44444444-4444-4444-8444-444444444444',

@@ -1,6 +1,6 @@
 import type { RunningGraphSimulator } from '../../dev/graph-simulator';
-import { loadGraphMetadata, validateSeed } from '../../dev/graph-simulator';
-import { graph, IDS, newUser, startSimulator } from './harness';
+import { loadGraphMetadata, loadSeed, validateSeed } from '../../dev/graph-simulator';
+import { graph, IDS, newUser, SAMPLE_SEED, startSimulator } from './harness';
 
 describe('Graph simulator: auth, faults and batching', () => {
   let sim: RunningGraphSimulator;
@@ -17,7 +17,7 @@ describe('Graph simulator: auth, faults and batching', () => {
 
   it('when a fault is limited to two times, then exactly the first two matching requests fail with Retry-After', async () => {
     sim.setFaults([{ method: 'GET', path: /^\/users\/[^/]+$/, status: 429, times: 2, retryAfterSeconds: 3 }]);
-    const first = await graph(sim, 'GET', `/users/${IDS.ada}`);
+    const first = await graph(sim, 'GET', `/users/${IDS.hedy}`);
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('3');
     expect(first.body.error.code).toBe('TooManyRequests');
@@ -28,11 +28,11 @@ describe('Graph simulator: auth, faults and batching', () => {
   });
 
   it('when a batch item is throttled, then only that item gets 429 and its dependant gets 424', async () => {
-    sim.setFaults([{ method: 'POST', path: `/users/${IDS.ada}/revokeSignInSessions`, status: 429, times: 1 }]);
+    sim.setFaults([{ method: 'POST', path: `/users/${IDS.hedy}/revokeSignInSessions`, status: 429, times: 1 }]);
     const reply = await graph(sim, 'POST', '/$batch', {
       requests: [
-        { id: '1', method: 'POST', url: `/users/${IDS.ada}/revokeSignInSessions`, body: {}, headers: { 'Content-Type': 'application/json' } },
-        { id: '2', method: 'PATCH', url: `/users/${IDS.ada}`, body: { accountEnabled: false }, headers: { 'Content-Type': 'application/json' }, dependsOn: ['1'] },
+        { id: '1', method: 'POST', url: `/users/${IDS.hedy}/revokeSignInSessions`, body: {}, headers: { 'Content-Type': 'application/json' } },
+        { id: '2', method: 'PATCH', url: `/users/${IDS.hedy}`, body: { accountEnabled: false }, headers: { 'Content-Type': 'application/json' }, dependsOn: ['1'] },
         { id: '3', method: 'GET', url: `/users/${IDS.marie}?$select=employeeId` },
       ],
     });
@@ -42,7 +42,7 @@ describe('Graph simulator: auth, faults and batching', () => {
     expect(byId['1'].headers['Retry-After']).toBeDefined();
     expect(byId['2'].status).toBe(424);
     expect(byId['3']).toMatchObject({ status: 200, body: { employeeId: 'M001' } });
-    expect(sim.snapshot().users.find((u) => u.id === IDS.ada)!.accountEnabled).toBe(true);
+    expect(sim.snapshot().users.find((u) => u.id === IDS.hedy)!.accountEnabled).toBe(true);
   });
 
   it('when a batch has more than 20 requests, then the whole batch is refused with 400', async () => {
@@ -52,10 +52,10 @@ describe('Graph simulator: auth, faults and batching', () => {
   });
 
   it('when a PATCH carries an unknown property, then it is refused by the CSDL check and nothing is written', async () => {
-    const reply = await graph(sim, 'PATCH', `/users/${IDS.ada}`, { department: 'X', shoeSize: 44 });
+    const reply = await graph(sim, 'PATCH', `/users/${IDS.hedy}`, { department: 'X', shoeSize: 44 });
     expect(reply.status).toBe(400);
     expect(reply.body.error.message).toContain("'shoeSize'");
-    expect(sim.snapshot().users.find((u) => u.id === IDS.ada)!.department).toBe('Engineering');
+    expect(sim.snapshot().users.find((u) => u.id === IDS.hedy)!.department).toBe('Engineering');
     expect((await graph(sim, 'POST', '/users', newUser({ '@odata.type': '#microsoft.graph.user' }))).status).toBe(201);
   });
 
@@ -64,6 +64,15 @@ describe('Graph simulator: auth, faults and batching', () => {
     for (const p of ['id', 'deletedDateTime', 'employeeId', 'usageLocation', 'manager', 'memberOf', 'passwordProfile']) expect(user.has(p)).toBe(true);
     expect(user.has('favouriteColour')).toBe(false);
     expect(loadGraphMetadata().propertiesOf('group').has('members')).toBe(true);
+  });
+
+  it('when the sample seed is loaded, then no user has an employeeId or UPN that end-to-end tests use for new joiners', () => {
+    const seed = loadSeed(SAMPLE_SEED);
+    const reserved = /^(E1|J|M1|L|R|T)/;
+    for (const u of seed.users ?? []) {
+      if (u.employeeId && u.employeeId !== 'M001') expect(reserved.test(u.employeeId)).toBe(false);
+      expect(['ada.lovelace@contoso.com', 'sean.obrien@contoso.com']).not.toContain(u.userPrincipalName.toLowerCase());
+    }
   });
 
   it('when a seed misses a required field, then the error names the field', () => {

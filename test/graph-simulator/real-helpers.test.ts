@@ -44,7 +44,7 @@ describe('Graph simulator driven by the app\'s own Graph helpers', () => {
   it('when a second create uses a taken UPN, then the helper reports a conflict', async () => {
     const c = client();
     const failure = await createUser(c, {
-      accountEnabled: true, displayName: 'Ada Again', mailNickname: 'ada.again', userPrincipalName: 'ada.lovelace@contoso.com',
+      accountEnabled: true, displayName: 'Hedy Again', mailNickname: 'hedy.again', userPrincipalName: 'hedy.lamarr@contoso.com',
       passwordProfile: { password: 'Sunny-Day-2024!', forceChangePasswordNextSignIn: true },
     }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(GraphRequestError);
@@ -53,12 +53,12 @@ describe('Graph simulator driven by the app\'s own Graph helpers', () => {
 
   it('when a leaver is deleted and rehired, then the helpers find and restore the soft-deleted user', async () => {
     const c = client();
-    expect(await deleteUser(c, IDS.ada)).toBe(true);
-    expect(await deleteUser(c, IDS.ada)).toBe(false);
-    const deleted = await findDeletedUserByEmployeeId(c, 'E1001');
-    expect(deleted?.id).toBe(IDS.ada);
-    const restored = await restoreDeletedUser(c, IDS.ada);
-    expect(restored.userPrincipalName).toBe('ada.lovelace@contoso.com');
+    expect(await deleteUser(c, IDS.hedy)).toBe(true);
+    expect(await deleteUser(c, IDS.hedy)).toBe(false);
+    const deleted = await findDeletedUserByEmployeeId(c, 'E0901');
+    expect(deleted?.id).toBe(IDS.hedy);
+    const restored = await restoreDeletedUser(c, IDS.hedy);
+    expect(restored.userPrincipalName).toBe('hedy.lamarr@contoso.com');
   });
 
   it('when Graph throttles once with Retry-After 0, then the SDK retries and the call succeeds', async () => {
