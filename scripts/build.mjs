@@ -21,6 +21,9 @@ const result = await build({
   logLevel: 'warning',
 });
 await copyFile('host.json', 'dist/host.json');
+// The default RULES_FILE (config/rules.json) is read at run time, relative to the app root.
+await mkdir('dist/config', { recursive: true });
+await copyFile('config/rules.json', 'dist/config/rules.json');
 const inputs = Object.keys(result.metafile.inputs);
 if (inputs.some((file) => file.startsWith('dev/') || file.startsWith('test/'))) {
   console.error('dev/ or test/ code reached the deployment bundle');

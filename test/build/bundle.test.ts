@@ -12,6 +12,7 @@ describe('the deployment bundle (npm run build)', () => {
   it('when built, then the entry exists with host.json and contains none of dev/ or test/', () => {
     const bundle = readFileSync(path.join(root, 'dist', 'functions', 'index.js'), 'utf8');
     expect(existsSync(path.join(root, 'dist', 'host.json'))).toBe(true);
+    expect(existsSync(path.join(root, 'dist', 'config', 'rules.json'))).toBe(true);
     expect(bundle).not.toMatch(/dev\/graph-simulator|dev\/local-host|dev\/local-service-bus/);
     expect(bundle).toContain('process-event');
   });
