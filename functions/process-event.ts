@@ -12,7 +12,7 @@ import { services } from '../shared/runtime/services';
  * on purpose so the host abandons the message and Service Bus redelivers it.
  */
 export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { graph, ledger, pendingLinks, policy, settings, processingQueue } = services();
+  const { graph, ledger, pendingLinks, policy, settings, processingQueue, credentials } = services();
   const now = () => new Date();
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
@@ -26,7 +26,8 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       context.warn(description);
       continue;
     }
-    const outcome = await processEvent(event, { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' }, processOptionsOf(message));
+    const deps = { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
+    const outcome = await processEvent(event, deps, processOptionsOf(message));
     const settled = await settleOutcome(message, event, outcome, input.actions, { processingQueue, ledger, now });
     context.log(`event ${event.eventId} (${event.type}): ${outcome.kind} -> ${settled}`);
   }

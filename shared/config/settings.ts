@@ -73,6 +73,25 @@ export const settingsSchema = z
     UPN_DOMAIN: z.string().min(3).default('contoso.com').describe('Verified domain new users get in their userPrincipalName.'),
     UPN_TEMPLATE: z.string().min(1).default('{givenName}.{surname}').describe('Template for the UPN local part.'),
     RULES_FILE: z.string().min(1).default('config/rules.json').describe('Path of the provisioning rules file (groups, licences, leaver policy, protected accounts).'),
+    CREDENTIAL_DELIVERY: z
+      .enum(['none', 'webhook'])
+      .default('none')
+      .describe('How a new or reset worker gets a Temporary Access Pass: `none` (self-service; no pass is issued) or `webhook` (POSTed, HMAC-signed, to CREDENTIAL_WEBHOOK_URL).'),
+    CREDENTIAL_WEBHOOK_URL: httpsOrLoopbackUrl
+      .optional()
+      .describe('Receiver of Temporary Access Passes (e.g. a Logic App that tells the manager); https only.'),
+    CREDENTIAL_WEBHOOK_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .optional()
+      .describe('HMAC-SHA256 secret the credential webhook is signed with (Key Vault reference in Azure).'),
+    TAP_LIFETIME_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(43_200)
+      .default(480)
+      .describe('Lifetime of issued Temporary Access Passes, 10–43,200 minutes (Graph limits).'),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z
       .string()
       .optional()
@@ -89,6 +108,10 @@ function crossFieldProblems(input: Record<string, string>): string[] {
   const graphBaseUrl = input.GRAPH_BASE_URL ?? 'https://graph.microsoft.com';
   if (input.GRAPH_CREDENTIAL === 'local' && !isLoopbackUrl(graphBaseUrl)) {
     problems.push('GRAPH_CREDENTIAL: `local` is allowed only when GRAPH_BASE_URL is a loopback address');
+  }
+  if (input.CREDENTIAL_DELIVERY === 'webhook') {
+    if (!input.CREDENTIAL_WEBHOOK_URL) problems.push('CREDENTIAL_WEBHOOK_URL: is required when CREDENTIAL_DELIVERY is webhook');
+    if (!input.CREDENTIAL_WEBHOOK_SECRET) problems.push('CREDENTIAL_WEBHOOK_SECRET: is required when CREDENTIAL_DELIVERY is webhook');
   }
   if (runtime === 'azure') {
     if (!input.ServiceBusConnection__fullyQualifiedNamespace) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * normalises into this shape before anything is queued, so processing has one input type.
  */
 
-export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire'] as const;
+export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire', 'access'] as const;
 export type LifecycleEventType = (typeof EVENT_TYPES)[number];
 
 export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'ticket'] as const;
@@ -51,6 +51,23 @@ export const employeeSchema = z
 
 export type Employee = z.infer<typeof employeeSchema>;
 
+const groupRef = z.string().trim().min(1).max(256);
+const skuPartNumber = z.string().trim().min(1).max(64);
+
+/**
+ * One access change for an existing worker, from a service-desk ticket (`type: access`). Joiners,
+ * movers and leavers get access from the rules; these are the one-off requests on top.
+ */
+export const accessChangeSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('add-group'), group: groupRef }).strict(),
+  z.object({ action: z.literal('remove-group'), group: groupRef }).strict(),
+  z.object({ action: z.literal('assign-licence'), sku: skuPartNumber, disabledPlans: z.array(z.string().trim().min(1)).max(100).optional() }).strict(),
+  z.object({ action: z.literal('remove-licence'), sku: skuPartNumber }).strict(),
+  /** A new Temporary Access Pass, delivered through the configured credential channel. */
+  z.object({ action: z.literal('reset-credential') }).strict(),
+]);
+export type AccessChange = z.infer<typeof accessChangeSchema>;
+
 export const lifecycleEventSchema = z
   .object({
     eventId: eventIdSchema,
@@ -66,8 +83,14 @@ export const lifecycleEventSchema = z
     /** When the change should take effect (e.g. a leaver's last day); absent means now. */
     effectiveAt: isoDateTime.optional(),
     employee: employeeSchema,
+    /** Required for `access` events, refused on every other type. */
+    change: accessChangeSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((event, ctx) => {
+    if (event.type === 'access' && !event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is required for an access event' });
+    if (event.type !== 'access' && event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is only allowed on an access event' });
+  });
 
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 export type LifecycleEventInput = z.input<typeof lifecycleEventSchema>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { employeeSchema, toFieldIssues, type LifecycleEventType } from '../domain/events';
+import { employeeSchema, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
 import { validateCandidate, type IntakeResult } from './records';
 
 export const TICKET_ACTIONS = [
@@ -15,8 +15,8 @@ export const TICKET_ACTIONS = [
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
-/** The ticket actions that map onto a lifecycle event today; the others are refused honestly. */
-const SUPPORTED: Partial<Record<TicketAction, LifecycleEventType>> = { onboard: 'joiner', offboard: 'leaver', update: 'mover' };
+/** Lifecycle actions map onto the HR event types; the others are one-off access changes. */
+const LIFECYCLE: Partial<Record<TicketAction, LifecycleEventType>> = { onboard: 'joiner', offboard: 'leaver', update: 'mover' };
 
 /** A service-desk request as the ticket queue delivers it. */
 export const ticketRequestSchema = z
@@ -27,35 +27,62 @@ export const ticketRequestSchema = z
     requestedAt: z.iso.datetime({ offset: true }).optional(),
     tenantId: z.string().optional(),
     employee: employeeSchema,
+    /** add-group / remove-group: the group's display name or object id. */
+    group: z.string().trim().min(1).max(256).optional(),
+    /** assign-licence / remove-licence: the SKU part number (e.g. SPE_E3). */
+    sku: z.string().trim().min(1).max(64).optional(),
+    /** assign-licence: service plans to leave off. */
+    disabledPlans: z.array(z.string().trim().min(1)).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((ticket, ctx) => {
+    const needsGroup = ticket.action === 'add-group' || ticket.action === 'remove-group';
+    const needsSku = ticket.action === 'assign-licence' || ticket.action === 'remove-licence';
+    if (needsGroup && !ticket.group) ctx.addIssue({ code: 'custom', path: ['group'], message: `is required for ${ticket.action}` });
+    if (needsSku && !ticket.sku) ctx.addIssue({ code: 'custom', path: ['sku'], message: `is required for ${ticket.action}` });
+    if (!needsGroup && ticket.group) ctx.addIssue({ code: 'custom', path: ['group'], message: `is not used by ${ticket.action}` });
+    if (!needsSku && ticket.sku) ctx.addIssue({ code: 'custom', path: ['sku'], message: `is not used by ${ticket.action}` });
+    if (ticket.action !== 'assign-licence' && ticket.disabledPlans) ctx.addIssue({ code: 'custom', path: ['disabledPlans'], message: 'is only used by assign-licence' });
+  });
 
 export type TicketRequest = z.infer<typeof ticketRequestSchema>;
 
+function accessChangeOf(ticket: TicketRequest): AccessChange | undefined {
+  switch (ticket.action) {
+    case 'reset-password':
+      return { action: 'reset-credential' };
+    case 'add-group':
+    case 'remove-group':
+      return { action: ticket.action, group: ticket.group as string };
+    case 'assign-licence':
+      return { action: 'assign-licence', sku: ticket.sku as string, ...(ticket.disabledPlans ? { disabledPlans: ticket.disabledPlans } : {}) };
+    case 'remove-licence':
+      return { action: 'remove-licence', sku: ticket.sku as string };
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Turns one ticket into one lifecycle event (source `ticket`): onboard → joiner, offboard →
- * leaver, update → mover. Other actions are rejected with an issue on `action`.
- * occurredAt is `requestedAt`, else now; issues carry no record index (one ticket).
+ * leaver, update → mover; reset-password, add/remove-group and assign/remove-licence → an
+ * `access` event for the existing worker (a reset issues a Temporary Access Pass through the
+ * credential channel). occurredAt is `requestedAt`, else now; issues carry no record index.
  */
 export function parseTicketRequest(body: unknown, options: { now: Date; tenantId: string }): IntakeResult {
-  const action = z.enum(TICKET_ACTIONS).safeParse((body as { action?: unknown } | null)?.action);
-  if (action.success && !SUPPORTED[action.data]) {
-    return {
-      ok: false,
-      issues: [{ field: 'action', message: `is not supported yet: ${action.data} (supported: ${Object.keys(SUPPORTED).join(', ')})` }],
-    };
-  }
   const parsed = ticketRequestSchema.safeParse(body);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const ticket = parsed.data;
+  const change = accessChangeOf(ticket);
   const result = validateCandidate(
     {
       eventId: ticketEventId(ticket.requestId),
-      type: SUPPORTED[ticket.action],
+      type: LIFECYCLE[ticket.action] ?? 'access',
       tenantId: ticket.tenantId ?? options.tenantId,
       source: 'ticket',
       occurredAt: ticket.requestedAt ?? options.now.toISOString(),
       employee: ticket.employee,
+      ...(change ? { change } : {}),
     },
     undefined,
   );

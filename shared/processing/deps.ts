@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Settings } from '../config/settings';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
+import type { CredentialChannel } from '../credentials/channel';
 import type { AccessPolicy } from './policy';
 
 /** Everything processing needs, passed in: the same domain runs in Azure, locally and in tests. */
@@ -14,6 +15,8 @@ export interface ProcessingDeps {
   now: () => Date;
   /** `plan` (dry run) reads the tenant and reports each step it would take, changing nothing. */
   mode: 'apply' | 'plan';
+  /** Where Temporary Access Passes go; absent: none are issued (self-service sign-in). */
+  credentials?: CredentialChannel;
 }
 
 /** The absolute Graph root used in `@odata.id` references. */

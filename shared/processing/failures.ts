@@ -1,4 +1,5 @@
 import { GraphRequestError, type GraphFailure } from '../graph/errors';
+import { CredentialDeliveryError } from '../credentials/channel';
 import { InvalidWorkerDataError } from '../domain/errors';
 import { StepFailure } from './outcome';
 
@@ -22,6 +23,9 @@ export function toStepFailure(step: string, error: unknown): StepFailure {
     const retryable = f.kind === 'transient' || f.kind === 'not-found';
     const status = f.status ? `Graph ${f.status} ${f.code}` : `network error ${f.code}`;
     return new StepFailure(step, retryable, f.code, `${error.operation}: ${status}: ${f.message}`, retryable ? undefined : remedyFor(f), f.retryAfterMs);
+  }
+  if (error instanceof CredentialDeliveryError) {
+    return new StepFailure(step, error.retryable, 'CredentialDeliveryFailed', error.message, error.retryable ? undefined : 'Check CREDENTIAL_WEBHOOK_URL and the receiver, then replay.');
   }
   if (error instanceof InvalidWorkerDataError) {
     return new StepFailure(step, false, 'InvalidWorkerData', error.message, `Correct ${error.field} for this worker in HR, then replay.`);

@@ -3,6 +3,7 @@ import type { EventRecord } from '../ledger/types';
 import type { ProcessingDeps } from './deps';
 import { toStepFailure } from './failures';
 import type { FlowResult } from './flows/flow-result';
+import { runAccessChange } from './flows/access';
 import { runJoiner } from './flows/joiner';
 import { runLeaver } from './flows/leaver';
 import { runMover } from './flows/mover';
@@ -83,6 +84,9 @@ async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: Processi
       return runLeaver(event, runner, deps, options.phase, options.release);
     case 'rehire':
       await runRehire(event, runner, deps);
+      return {};
+    case 'access':
+      await runAccessChange(event, runner, deps);
       return {};
   }
 }

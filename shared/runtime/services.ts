@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
+import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
@@ -22,6 +23,8 @@ export interface AppServices {
   policy: AccessPolicy;
   processingQueue: QueueSender;
   graph: Client;
+  /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
+  credentials: CredentialChannel | null;
   telemetry: Telemetry;
 }
 
@@ -34,6 +37,7 @@ const azureFactories: Factories = {
   policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
   graph: () => createGraphClient(services().settings),
+  credentials: () => createCredentialChannel(services().settings) ?? null,
   telemetry: () => createTelemetry(services().settings),
 };
 
@@ -67,6 +71,9 @@ const view: AppServices = {
   },
   get graph() {
     return resolve('graph');
+  },
+  get credentials() {
+    return resolve('credentials');
   },
   get telemetry() {
     return resolve('telemetry');

@@ -31,10 +31,21 @@ describe('ticket intake', () => {
     expect(event!.eventId).toMatch(/^ticket-INC-42--1-[0-9a-f]{16}$/);
   });
 
-  it('when the action is not supported yet, then the issue says so on action', () => {
-    expect(issuesOf(parseTicketRequest({ requestId: 'R3', action: 'add-group', employee }, options))).toEqual([
-      { field: 'action', message: expect.stringContaining('is not supported yet: add-group') },
-    ]);
+  it.each([
+    [{ action: 'add-group', group: 'SG-Sales' }, { action: 'add-group', group: 'SG-Sales' }],
+    [{ action: 'remove-group', group: 'SG-Sales' }, { action: 'remove-group', group: 'SG-Sales' }],
+    [{ action: 'assign-licence', sku: 'SPE_E5', disabledPlans: ['SWAY'] }, { action: 'assign-licence', sku: 'SPE_E5', disabledPlans: ['SWAY'] }],
+    [{ action: 'remove-licence', sku: 'SPE_E3' }, { action: 'remove-licence', sku: 'SPE_E3' }],
+    [{ action: 'reset-password' }, { action: 'reset-credential' }],
+  ])('when the ticket asks %o, then it becomes an access event with change %o', (ticket, change) => {
+    const [event] = eventsOf(parseTicketRequest({ requestId: 'R3', employee, ...ticket }, options));
+    expect(event).toMatchObject({ type: 'access', source: 'ticket', change });
+  });
+
+  it('when an access ticket lacks what it acts on, or carries what it does not use, then the issue names the field', () => {
+    expect(issuesOf(parseTicketRequest({ requestId: 'R5', action: 'add-group', employee }, options))).toEqual([expect.objectContaining({ field: 'group' })]);
+    expect(issuesOf(parseTicketRequest({ requestId: 'R6', action: 'assign-licence', employee }, options))).toEqual([expect.objectContaining({ field: 'sku' })]);
+    expect(issuesOf(parseTicketRequest({ requestId: 'R7', action: 'onboard', group: 'SG-Sales', employee }, options))).toEqual([expect.objectContaining({ field: 'group' })]);
   });
 
   it('when the ticket has no employee id, then the issue names employee.employeeId', () => {

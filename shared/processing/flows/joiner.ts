@@ -7,6 +7,7 @@ import { reconcileGroups, reconcileLicences } from '../steps/access';
 import { createAccount } from '../steps/create-user';
 import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
+import { issueTemporaryAccessPass } from '../steps/credential';
 import { assertNotProtected } from '../steps/protection';
 
 /**
@@ -32,5 +33,8 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing });
   await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing });
   await linkWaitingReports(event, user, runner, deps);
+  // Only for an account this event created (now, or in an attempt before a retry): a joiner
+  // re-posted for an existing worker must not invalidate the way they already sign in.
+  if (!existing || runner.completedEarlier('create-user')) await issueTemporaryAccessPass(event, user, 'joiner', runner, deps);
   return user;
 }

@@ -7,6 +7,7 @@ import { reconcileGroups, reconcileLicences } from '../steps/access';
 import { createAccount } from '../steps/create-user';
 import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
+import { issueTemporaryAccessPass } from '../steps/credential';
 import { assertNotProtected } from '../steps/protection';
 
 /**
@@ -46,4 +47,5 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
   await reconcileGroups(event, account, runner, deps, { removeUnwanted: !created });
   await reconcileLicences(event, account, runner, deps, { removeUnwanted: !created });
   await linkWaitingReports(event, account, runner, deps);
+  await issueTemporaryAccessPass(event, account, 'rehire', runner, deps);
 }

@@ -1,0 +1,57 @@
+import type { AccessChange, LifecycleEvent } from '../../domain/events';
+import type { ProcessingDeps } from '../deps';
+import { StepFailure } from '../outcome';
+import type { AccessPolicy } from '../policy';
+import type { StepRunner } from '../step-runner';
+import { reconcileGroups, reconcileLicences } from '../steps/access';
+import { issueTemporaryAccessPass } from '../steps/credential';
+import { findUser } from '../steps/find-user';
+import { assertNotProtected } from '../steps/protection';
+
+/**
+ * A one-off access change from a ticket, for a worker who has an account. Group and licence
+ * changes run through the same reconciliation as the rules, with a policy of just this change:
+ * the same checks (group exists and is changeable, licence units free, usage location) and the
+ * same idempotence ("already a member", "not a member" count as done).
+ */
+export async function runAccessChange(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+  const change = event.change;
+  if (!change) throw new StepFailure('access', false, 'MissingChange', 'an access event carries no change');
+  const user = await findUser(event, runner, deps);
+  if (!user) {
+    throw new StepFailure('find-user', false, 'UserNotFound', `no account has employeeId ${event.employee.employeeId}`, 'Send a joiner for this worker first, then replay.');
+  }
+  await runner.patch((r) => ({ ...r, userId: user.id }));
+  await runner.run('check-protection', async () => {
+    await assertNotProtected(deps.graph, user, deps.policy.protection);
+    return { outcome: 'done', detail: 'not a protected account' };
+  });
+  if (change.action === 'reset-credential') {
+    if (!deps.credentials) {
+      throw new StepFailure('issue-temporary-access-pass', false, 'NoCredentialChannel', 'a credential reset was asked for but no credential channel is configured', 'Set CREDENTIAL_DELIVERY=webhook with its URL and secret, then replay.');
+    }
+    await issueTemporaryAccessPass(event, user, 'reset', runner, deps);
+    return;
+  }
+  const oneOff = { ...deps, policy: policyFor(change, deps.policy) };
+  if (change.action === 'add-group' || change.action === 'remove-group') {
+    await reconcileGroups(event, user, runner, oneOff, { removeUnwanted: change.action === 'remove-group' });
+  } else {
+    await reconcileLicences(event, user, runner, oneOff, { removeUnwanted: change.action === 'remove-licence' });
+  }
+}
+
+/** The rules as this one change sees them: it wants (or manages, to remove) exactly one thing. */
+function policyFor(change: Exclude<AccessChange, { action: 'reset-credential' }>, base: AccessPolicy): AccessPolicy {
+  const none = new Set<string>();
+  switch (change.action) {
+    case 'add-group':
+      return { ...base, desiredGroups: () => [change.group], ruleManagedGroups: () => none };
+    case 'remove-group':
+      return { ...base, desiredGroups: () => [], ruleManagedGroups: () => new Set([change.group]) };
+    case 'assign-licence':
+      return { ...base, desiredLicences: () => [{ skuPartNumber: change.sku, disabledPlans: change.disabledPlans ?? [] }], ruleManagedSkus: () => none };
+    case 'remove-licence':
+      return { ...base, desiredLicences: () => [], ruleManagedSkus: () => new Set([change.sku]) };
+  }
+}
