@@ -135,7 +135,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       server.listen(port, '127.0.0.1', () => ok());
     });
     cleanups.push(() => new Promise<void>((ok) => server.close(() => ok())));
-    server.unref();
     const url = `http://localhost:${(server.address() as AddressInfo).port}`;
 
     printBanner(log, url, declarations, resolve, settings, simulator, azurite !== undefined);
