@@ -1,5 +1,5 @@
 import { employeeKey, type LifecycleEvent } from '../domain/events';
-import { newEventRecord, type EventRecord, type Ledger } from './types';
+import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
 
 /**
  * A ledger that lives for one request. Dry runs record their planned steps here, so planning
@@ -8,6 +8,7 @@ import { newEventRecord, type EventRecord, type Ledger } from './types';
 export class MemoryLedger implements Ledger {
   private readonly records = new Map<string, EventRecord>();
   private readonly leavers = new Map<string, { tenantId: string; at: number }>();
+  private readonly lanes = new Map<string, EmployeeLane>();
 
   async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
     if (!this.records.has(event.eventId)) this.records.set(event.eventId, newEventRecord(event, acceptedAt, employeeKey(event)));
@@ -31,5 +32,15 @@ export class MemoryLedger implements Ledger {
 
   async countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number> {
     return [...this.leavers].filter(([id, l]) => id !== exceptEventId && l.tenantId === tenantId && l.at >= since.getTime()).length;
+  }
+
+  async getLane(employeeKey: string): Promise<EmployeeLane> {
+    return structuredClone(this.lanes.get(employeeKey) ?? { order: [] });
+  }
+
+  async updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane> {
+    const updated = change(await this.getLane(employeeKey));
+    this.lanes.set(employeeKey, updated);
+    return structuredClone(updated);
   }
 }

@@ -2,9 +2,16 @@ import { odata, RestError, TableClient, type TableEntityResult } from '@azure/da
 import { ManagedIdentityCredential } from '@azure/identity';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
-import { newEventRecord, type EventRecord, type Ledger } from './types';
+import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
 
 const EVENT_ROW = 'event';
+
+const LANE_ROW = 'lane';
+
+/** Employee ids may hold characters Table keys refuse (/ \\ # ?): the key is base64url-encoded. */
+function lanePartition(employeeKey: string): string {
+  return `lane~${Buffer.from(employeeKey, 'utf8').toString('base64url')}`;
+}
 
 /** `~` cannot occur in an eventId, so these partitions never meet an event's. */
 function leaverPartition(tenantId: string): string {
@@ -91,6 +98,39 @@ export class TableLedger implements Ledger {
     });
     for await (const row of rows) if (row.rowKey !== exceptEventId) count++;
     return count;
+  }
+
+  async getLane(employeeKey: string): Promise<EmployeeLane> {
+    await this.ensureTable();
+    const entity = await this.readLane(employeeKey);
+    return entity ? (JSON.parse(entity.laneJson) as EmployeeLane) : { order: [] };
+  }
+
+  async updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane> {
+    await this.ensureTable();
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const entity = await this.readLane(employeeKey);
+      const updated = change(entity ? (JSON.parse(entity.laneJson) as EmployeeLane) : { order: [] });
+      const row = { partitionKey: lanePartition(employeeKey), rowKey: LANE_ROW, laneJson: JSON.stringify(updated) };
+      try {
+        if (entity) await this.table.updateEntity(row, 'Replace', { etag: entity.etag });
+        else await this.table.createEntity(row);
+        return updated;
+      } catch (error) {
+        if (isStatus(error, 409) || isStatus(error, 412)) continue;
+        throw error;
+      }
+    }
+    throw new Error(`Lane update for ${employeeKey} kept conflicting; giving up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  private async readLane(employeeKey: string): Promise<TableEntityResult<{ laneJson: string }> | undefined> {
+    try {
+      return await this.table.getEntity<{ laneJson: string }>(lanePartition(employeeKey), LANE_ROW);
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
   }
 
   private async readEntity(eventId: string): Promise<TableEntityResult<EventEntity> | undefined> {

@@ -33,6 +33,17 @@ export interface EventRecord {
   error?: { step?: string; code: string; message: string };
 }
 
+/**
+ * One worker's events that must wait for an earlier one. A retry leaves the session's FIFO (it is
+ * a scheduled copy), so later events of the same worker queue here behind it instead of
+ * overtaking it; `order[0]` is the event allowed to run.
+ */
+export interface EmployeeLane {
+  order: string[];
+  /** When the head's next attempt is due, so waiting events wake just after it. */
+  headDueAt?: string;
+}
+
 /** Where event outcomes are recorded; Table Storage in Azure and locally (Azurite). */
 export interface Ledger {
   /** Records an accepted event unless it is already known (a re-post must not reset progress). */
@@ -47,6 +58,9 @@ export interface Ledger {
   recordLeaverApplied(tenantId: string, eventId: string, at: Date): Promise<void>;
   /** Leavers of a tenant noted at or after `since`, other than `exceptEventId`. */
   countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number>;
+  getLane(employeeKey: string): Promise<EmployeeLane>;
+  /** Read-modify-write with optimistic concurrency; `change` may run more than once. */
+  updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane>;
 }
 
 export function newEventRecord(event: LifecycleEvent, acceptedAt: Date, employeeKey: string): EventRecord {

@@ -6,6 +6,8 @@ export type ProcessOutcome =
   | { kind: 'skipped'; record: EventRecord; reason: string }
   /** Not due yet (a leaver's effective date, a later leaver phase): re-send at `at`. */
   | { kind: 'scheduled'; record: EventRecord; at: Date; phase?: EventPhase; reason: string }
+  /** An earlier event of the same worker is being retried: run after it (re-send at `at`). */
+  | { kind: 'waiting'; record: EventRecord; at: Date; reason: string }
   /** Transient: try again later (scheduled re-send), up to the attempt limit. */
   | { kind: 'retry'; record: EventRecord; step: string; reason: string; retryAfterMs?: number }
   /** Permanent: a person must act; `reason` is short, `description` says what to fix. */

@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../domain/events';
+import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { EventRecord } from '../ledger/types';
 import type { ProcessingDeps } from './deps';
 import { toStepFailure } from './failures';
@@ -32,6 +32,11 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
   const replayable = options.replay && existing?.status === 'dead-lettered';
   if (!phase && existing && terminal.has(existing.status) && !replayable) {
     return { kind: 'skipped', record: existing, reason: `already ${existing.status}` };
+  }
+
+  if (!phase && deps.mode === 'apply') {
+    const waiting = await waitForEarlierEvent(event, deps);
+    if (waiting) return waiting;
   }
 
   const started = await deps.ledger.update(event, (r) => ({
@@ -70,6 +75,40 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
       description: `Event ${event.eventId} (${event.type}, employee ${event.employee.employeeId}) stopped at step ${failure.step}: ${failure.message}.${remedy}`,
     };
   }
+}
+
+/**
+ * Per-worker order survives retries: a retry is a scheduled copy that leaves the session's FIFO,
+ * so while an earlier event of this worker is waiting for its retry, this one queues behind it
+ * (see `EmployeeLane`) and wakes just after the earlier one is due.
+ */
+async function waitForEarlierEvent(event: LifecycleEvent, deps: ProcessingDeps): Promise<ProcessOutcome | undefined> {
+  const key = employeeKey(event);
+  let lane = await deps.ledger.getLane(key);
+  let head = lane.order[0];
+  if (head === undefined || head === event.eventId) return undefined;
+  // A head that finished but was not taken out (a crash between the two) must not block forever.
+  const headRecord = await deps.ledger.get(head);
+  if (headRecord && terminal.has(headRecord.status)) {
+    const finished = head;
+    lane = await deps.ledger.updateLane(key, (l) => ({ order: l.order.filter((id) => id !== finished) }));
+    head = lane.order[0];
+    if (head === undefined || head === event.eventId) return undefined;
+  }
+  if (!lane.order.includes(event.eventId)) {
+    await deps.ledger.updateLane(key, (l) => ({ ...l, order: l.order.includes(event.eventId) ? l.order : [...l.order, event.eventId] }));
+  }
+  const now = deps.now().getTime();
+  const headDue = lane.headDueAt ? new Date(lane.headDueAt).getTime() : now;
+  const at = new Date(Math.max(now, headDue) + 1_000);
+  const reason = `waiting for earlier event ${head} of this worker (being retried)`;
+  const record = await deps.ledger.update(event, (r) => ({
+    ...r,
+    status: 'queued',
+    updatedAt: deps.now().toISOString(),
+    error: { code: 'WaitingForEarlierEvent', message: reason },
+  }));
+  return { kind: 'waiting', record, at, reason };
 }
 
 async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {

@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../domain/events';
+import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Ledger } from '../ledger/types';
 import { toEventMessage } from '../messaging/event-messages';
 import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
@@ -14,6 +14,23 @@ export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
 }
 
 export const REPLAY_PROPERTY = 'replay';
+export const WAIT_COUNT_PROPERTY = 'waitCount';
+
+function waitCountOf(message: ReceivedMessage): number {
+  const value = message.applicationProperties?.[WAIT_COUNT_PROPERTY];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/** Takes a finished event out of its worker's lane, so the events waiting behind it may run. */
+async function leaveLane(event: LifecycleEvent, deps: SettleDeps): Promise<void> {
+  const key = employeeKey(event);
+  const lane = await deps.ledger.getLane(key);
+  if (!lane.order.includes(event.eventId)) return;
+  await deps.ledger.updateLane(key, (l) => {
+    const order = l.order.filter((id) => id !== event.eventId);
+    return order.length > 0 && l.order[0] !== event.eventId ? { ...l, order } : { order };
+  });
+}
 export const RELEASE_PROPERTY = 'releaseHold';
 
 /** How a message asks to be processed: its phase, and whether an operator replayed it (releasing a hold). */
@@ -63,13 +80,29 @@ export async function settleOutcome(
   outcome: ProcessOutcome,
   actions: SettlementActions,
   deps: SettleDeps,
-): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'dead-lettered'> {
+): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'waiting' | 'dead-lettered'> {
   const policy = deps.policy ?? defaultRetryPolicy;
   switch (outcome.kind) {
     case 'succeeded':
     case 'skipped':
+      if (event) await leaveLane(event, deps);
       await actions.complete(message);
       return 'completed';
+    case 'waiting': {
+      if (!event) throw new Error('a waiting outcome needs its event');
+      const waits = waitCountOf(message) + 1;
+      const copy = toEventMessage(event);
+      await deps.processingQueue.scheduleMessages(
+        {
+          ...copy,
+          messageId: `${event.eventId}~r${retryAttemptOf(message)}~w${waits}`,
+          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: retryAttemptOf(message), [WAIT_COUNT_PROPERTY]: waits },
+        },
+        outcome.at,
+      );
+      await actions.complete(message);
+      return 'waiting';
+    }
     case 'retry': {
       const attempt = retryAttemptOf(message) + 1;
       if (!event || attempt >= policy.maxAttempts) {
@@ -77,6 +110,8 @@ export async function settleOutcome(
         return deadLetter(message, event, actions, deps, 'RetriesExhausted', description, outcome.step);
       }
       const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
+      // Before the copy is sent: later events of this worker must find this one at the head.
+      await deps.ledger.updateLane(employeeKey(event), (lane) => ({ order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: at.toISOString() }));
       const copy = toEventMessage(event);
       await deps.processingQueue.scheduleMessages(
         {
@@ -97,6 +132,8 @@ export async function settleOutcome(
     }
     case 'scheduled': {
       if (!event) throw new Error('a scheduled outcome needs its event');
+      // A date the business chose (a leaver's last day) does not hold the worker's other events.
+      await leaveLane(event, deps);
       const copy = toEventMessage(event);
       const suffix = outcome.phase ? `~${outcome.phase}` : '~due';
       await deps.processingQueue.scheduleMessages(
@@ -125,6 +162,7 @@ async function deadLetter(
   step?: string,
 ): Promise<'dead-lettered'> {
   if (event) {
+    await leaveLane(event, deps);
     await deps.ledger.update(event, (r) => ({
       ...r,
       status: 'dead-lettered',

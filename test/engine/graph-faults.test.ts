@@ -41,6 +41,7 @@ describe('Graph faults', () => {
     // Every SPE_E3 unit in use, as Graph reports it: the next joiner finds none free.
     const e3 = [...host.simulator!.state.skus.values()].find((s) => s.skuPartNumber === 'SPE_E3')!;
     expect(e3.enabled).toBeGreaterThan(0);
+    const consumedBefore = e3.consumedUnits;
     e3.consumedUnits = e3.enabled;
     const response = await host.postHr(JSON.stringify(hrEvent('joiner', worker('F300'))));
     const { events } = (await response.json()) as { events: { eventId: string }[] };
@@ -53,5 +54,27 @@ describe('Graph faults', () => {
     }
     expect(record).toMatchObject({ status: 'queued', error: { step: 'licences', code: 'RetryScheduled' } });
     expect(JSON.stringify(record.error)).toContain('SPE_E3');
+    e3.consumedUnits = consumedBefore; // units bought: the retry will succeed; later tests see free units
   });
+
+  it('when a joiner is waiting for a retry, then a mover for the same worker posted meanwhile waits behind it and the mover wins', async () => {
+    host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 4, retryAfterSeconds: 0 }]);
+    const joinerResponse = await host.postHr(JSON.stringify(hrEvent('joiner', worker('F400'))));
+    const joinerId = ((await joinerResponse.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
+    // Wait until the joiner is parked for its retry, then send the mover.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const record = (await (await fetch(`${host.url}/api/events/${joinerId}`)).json()) as { error?: { code?: string } };
+      if (record.error?.code === 'RetryScheduled') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const mover = await postAndWait(host, hrEvent('mover', { ...worker('F400'), department: 'Sales' }));
+    const joiner = await host.waitForStatus(joinerId);
+    expect(joiner.status).toBe('succeeded');
+    expect(mover.status).toBe('succeeded');
+    expect(new Date(String(mover.updatedAt)).getTime()).toBeGreaterThanOrEqual(new Date(String(joiner.updatedAt)).getTime());
+    const [user] = sim.userByEmployeeId('F400');
+    expect(user?.department).toBe('Sales');
+    expect(sim.groupsOf(user!.id)).toEqual(['SG-All-Staff', 'SG-Sales']);
+  }, 30_000);
 });
