@@ -1,4 +1,5 @@
 import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
+import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
 import { hrEventsFunction } from './hr-events';
 import { processEventFunction } from './process-event';
@@ -10,4 +11,6 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   eventStatusFunction,
   processEventFunction,
   ticketRequestsFunction,
+  deadLettersListFunction,
+  deadLettersReplayFunction,
 ];

@@ -15,6 +15,7 @@ import {
 import { provideServices, resetServices } from '../../shared/runtime/services';
 import { startGraphSimulator, loadSeed, type RunningGraphSimulator } from '../graph-simulator';
 import { LocalServiceBus } from '../local-service-bus';
+import { LocalDeadLetters } from '../local-service-bus/dead-letters';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { createLocalHttpServer } from './http-server';
 import { scheduleTimers, type TimerScheduler } from './timers';
@@ -100,6 +101,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     provideServices({
       settings: () => settings,
       processingQueue: () => bus.createSender(settings.PROCESSING_QUEUE_NAME),
+      deadLetters: () => new LocalDeadLetters(bus),
     });
     cleanups.push(() => resetServices());
 

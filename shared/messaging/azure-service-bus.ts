@@ -7,6 +7,11 @@ let client: ServiceBusClient | undefined;
 
 /** The Azure adapter: one Service Bus client per worker over the managed identity. */
 export function createServiceBusSender(settings: Settings, queueName: string): QueueSender {
+  return serviceBusClient(settings).createSender(queueName);
+}
+
+/** The worker's one Service Bus client, over the managed identity. */
+export function serviceBusClient(settings: Settings): ServiceBusClient {
   const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
   if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is not set');
   if (!client) {
@@ -18,7 +23,7 @@ export function createServiceBusSender(settings: Settings, queueName: string): Q
           : new ManagedIdentityCredential();
     client = new ServiceBusClient(namespace, credential);
   }
-  return client.createSender(queueName);
+  return client;
 }
 
 export async function closeServiceBusClient(): Promise<void> {

@@ -7,7 +7,9 @@ import { TableLedger } from '../ledger/table-ledger';
 import type { AccessPolicy } from '../processing/policy';
 import { loadAccessPolicy } from '../processing/rules-policy';
 import type { Ledger } from '../ledger/types';
-import { closeServiceBusClient, createServiceBusSender } from '../messaging/azure-service-bus';
+import { AzureDeadLetters } from '../messaging/azure-dead-letters';
+import { closeServiceBusClient, createServiceBusSender, serviceBusClient } from '../messaging/azure-service-bus';
+import type { DeadLetters } from '../messaging/dead-letters';
 import type { QueueSender } from '../messaging/types';
 import { createTelemetry, type Telemetry } from '../telemetry/telemetry';
 
@@ -23,6 +25,7 @@ export interface AppServices {
   policy: AccessPolicy;
   processingQueue: QueueSender;
   graph: Client;
+  deadLetters: DeadLetters;
   /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
   credentials: CredentialChannel | null;
   telemetry: Telemetry;
@@ -38,6 +41,7 @@ const azureFactories: Factories = {
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
   graph: () => createGraphClient(services().settings),
   credentials: () => createCredentialChannel(services().settings) ?? null,
+  deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
   telemetry: () => createTelemetry(services().settings),
 };
 
@@ -71,6 +75,9 @@ const view: AppServices = {
   },
   get graph() {
     return resolve('graph');
+  },
+  get deadLetters() {
+    return resolve('deadLetters');
   },
   get credentials() {
     return resolve('credentials');

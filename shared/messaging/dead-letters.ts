@@ -1,0 +1,73 @@
+import type { OutgoingMessage, ReceivedMessage } from './types';
+
+/**
+ * What an operator sees of a dead letter: enough to decide (reason, step, age, whose event), never
+ * the body, which holds personal data.
+ */
+export interface DeadLetterSummary {
+  sequenceNumber: string;
+  messageId: string;
+  eventId?: string;
+  eventType?: string;
+  employeeId?: string;
+  reason: string;
+  description: string;
+  deliveryCount: number;
+  enqueuedAt?: string;
+  ageSeconds?: number;
+}
+
+export interface ReplaySelector {
+  messageId?: string;
+  all?: boolean;
+}
+
+/** The dead-letter subqueue of a queue: list, and resubmit after a fix. */
+export interface DeadLetters {
+  list(queue: string): Promise<DeadLetterSummary[]>;
+  /** Resubmits matching dead letters; returns the messageIds of the originals resubmitted. */
+  resubmit(queue: string, selector: ReplaySelector, extraProperties?: Record<string, string | boolean>): Promise<{ resubmitted: string[] }>;
+}
+
+export const REPLAY_COUNT_PROPERTY = 'replayCount';
+
+export function summarise(message: ReceivedMessage, now: Date): DeadLetterSummary {
+  const body = (typeof message.body === 'object' && message.body !== null ? message.body : {}) as { eventId?: unknown; type?: unknown; employee?: { employeeId?: unknown } };
+  const enqueued = message.enqueuedTimeUtc ? new Date(message.enqueuedTimeUtc) : undefined;
+  return {
+    sequenceNumber: String(message.sequenceNumber ?? ''),
+    messageId: String(message.messageId ?? ''),
+    ...(typeof body.eventId === 'string' ? { eventId: body.eventId } : {}),
+    ...(typeof body.type === 'string' ? { eventType: body.type } : {}),
+    ...(typeof body.employee?.employeeId === 'string' ? { employeeId: body.employee.employeeId } : {}),
+    reason: message.deadLetterReason ?? 'unknown',
+    description: message.deadLetterErrorDescription ?? '',
+    deliveryCount: message.deliveryCount ?? 0,
+    ...(enqueued ? { enqueuedAt: enqueued.toISOString(), ageSeconds: Math.max(0, Math.round((now.getTime() - enqueued.getTime()) / 1000)) } : {}),
+  };
+}
+
+export function matches(message: ReceivedMessage, selector: ReplaySelector): boolean {
+  if (selector.all) return true;
+  return selector.messageId !== undefined && String(message.messageId) === selector.messageId;
+}
+
+/**
+ * The message a replay sends: same body, session and properties plus the operator's (`replay`,
+ * a released hold), under a new messageId so duplicate detection does not drop it as a re-send
+ * of the original — but the same id for the same replay count, so a replay retried after a crash
+ * is dropped as the duplicate it is.
+ */
+export function replayCopy(message: ReceivedMessage, extraProperties: Record<string, string | boolean> = {}): OutgoingMessage {
+  const properties = { ...(message.applicationProperties ?? {}) };
+  const count = (typeof properties[REPLAY_COUNT_PROPERTY] === 'number' ? (properties[REPLAY_COUNT_PROPERTY] as number) : 0) + 1;
+  const original = String(message.messageId).replace(/~replay-\d+$/, '');
+  return {
+    body: message.body,
+    messageId: `${original}~replay-${count}`,
+    ...(message.sessionId ? { sessionId: message.sessionId } : {}),
+    ...(message.contentType ? { contentType: message.contentType } : {}),
+    ...(message.subject ? { subject: message.subject } : {}),
+    applicationProperties: { ...properties, ...extraProperties, [REPLAY_COUNT_PROPERTY]: count },
+  };
+}
