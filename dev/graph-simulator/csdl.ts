@@ -53,7 +53,7 @@ export function loadGraphMetadata(file = defaultFile): GraphMetadata {
  * Real Graph rejects unknown properties on writes. Instance annotations (`@odata.type`) and
  * property annotations (`members@odata.bind`) are allowed when the annotated property exists.
  */
-export function unknownProperty(body: Record<string, unknown>, typeName: 'user' | 'group', metadata = loadGraphMetadata()): string | undefined {
+export function unknownProperty(body: Record<string, unknown>, typeName: string, metadata = loadGraphMetadata()): string | undefined {
   const known = metadata.propertiesOf(typeName);
   for (const key of Object.keys(body)) {
     if (key.startsWith('@')) continue;

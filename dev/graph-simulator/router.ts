@@ -1,3 +1,4 @@
+import { createTemporaryAccessPass, deleteTemporaryAccessPass, listTemporaryAccessPasses } from './authentication';
 import { runBatch, type BatchItem } from './batch';
 import { listDeletedUsers, getDeleted, purgeDeleted, restoreDeleted } from './deleted';
 import { errorResponse, GraphError } from './errors';
@@ -33,6 +34,9 @@ route('DELETE', '/users/{id}/manager/$ref', 204, (p, _req, ctx) => users.removeM
 route('GET', '/users/{id}/directReports', 200, (p, req, ctx) => users.directReports(req, ctx, p.id!));
 route('GET', '/users/{id}/memberOf', 200, (p, req, ctx) => users.memberOf(req, ctx, p.id!));
 route('POST', '/users/{id}/revokeSignInSessions', 200, (p, _req, ctx) => users.revokeSignInSessions(ctx, p.id!));
+route('POST', '/users/{id}/authentication/temporaryAccessPassMethods', 201, (p, req, ctx) => createTemporaryAccessPass(req, ctx, p.id!));
+route('GET', '/users/{id}/authentication/temporaryAccessPassMethods', 200, (p, _req, ctx) => listTemporaryAccessPasses(ctx, p.id!));
+route('DELETE', '/users/{id}/authentication/temporaryAccessPassMethods/{methodId}', 204, (p, _req, ctx) => deleteTemporaryAccessPass(ctx, p.id!, p.methodId!));
 route('GET', '/users/{id}/licenseDetails', 200, (p, _req, ctx) => licenseDetails(ctx, p.id!));
 route('POST', '/users/{id}/assignLicense', 200, (p, req, ctx) => assignLicense(req, ctx, p.id!));
 route('GET', '/subscribedSkus', 200, (_p, _req, ctx) => listSubscribedSkus(ctx));
