@@ -1,3 +1,4 @@
+import { toStepFailure } from './failures';
 import type { LifecycleEvent } from '../domain/events';
 import type { EventRecord, Ledger, StepOutcome, StepRecord } from '../ledger/types';
 
@@ -34,7 +35,8 @@ export class StepRunner {
       await this.recordStep(name, started, result.outcome, result.detail);
       return result;
     } catch (error) {
-      const { code, message } = describe(error);
+      // The same classification the settlement uses, so the step and the dead letter agree.
+      const { code, message } = toStepFailure(name, error);
       await this.recordStep(name, started, 'failed', undefined, { code, message });
       throw error;
     }
@@ -69,12 +71,3 @@ function mergeSteps(stored: EventRecord, local: EventRecord): EventRecord {
   return { ...stored, steps: [...stored.steps, ...local.steps.filter((s) => !names.has(s.name))] };
 }
 
-function describe(error: unknown): { code: string; message: string } {
-  if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; failure?: { code?: string; message?: string }; message?: unknown };
-    if (e.failure?.code) return { code: e.failure.code, message: e.failure.message ?? '' };
-    if (typeof e.code === 'string') return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
-    if (typeof e.message === 'string') return { code: 'Error', message: e.message };
-  }
-  return { code: 'Error', message: String(error) };
-}
