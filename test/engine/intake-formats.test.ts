@@ -31,6 +31,15 @@ describe('HR formats end to end', () => {
     expect(JSON.stringify(jane!.error)).toContain('employee.givenName');
   });
 
+  it("when Microsoft's CSV-to-SCIM sample is posted, then its custom extension's hire date and usage location reach the account", async () => {
+    const ids = await accepted(await host.postHr(sample('Sample-CSV-2-SCIM-payload.json'), { contentType: 'application/scim+json' }));
+    const statuses = await Promise.all(ids.map((id) => host.waitForStatus(id)));
+    expect(statuses.map((s) => s.status)).toEqual(['succeeded', 'dead-lettered', 'dead-lettered']);
+    const [barbara] = sim.userByEmployeeId('701984') as unknown as { employeeHireDate?: string; usageLocation?: string }[];
+    expect(barbara?.employeeHireDate).toBeTruthy();
+    expect(barbara?.usageLocation).toMatch(/^[A-Z]{2}$/);
+  });
+
   it('when the CSV sample is posted, then the active worker joins with UK recorded as GB and the inactive one is a leaver with nothing to do', async () => {
     const ids = await accepted(await host.postHr(sample('csv-with-2-records.csv'), { contentType: 'text/csv' }));
     const [talya, ginnie] = await Promise.all(ids.map((id) => host.waitForStatus(id)));
