@@ -9,7 +9,10 @@ beforeAll(async () => {
   sim = tenant(host);
 }, 60_000);
 afterAll(() => host?.stop());
-afterEach(() => host.simulator!.setFaults([]));
+afterEach(() => {
+  host.simulator!.setFaults([]);
+  host.simulator!.setReplicationDelay(0);
+});
 
 const worker = (employeeId: string) => ({ employeeId, givenName: 'Fault', surname: `Case${employeeId}`, department: 'Engineering', country: 'GB' });
 
@@ -76,5 +79,16 @@ describe('Graph faults', () => {
     const [user] = sim.userByEmployeeId('F400');
     expect(user?.department).toBe('Sales');
     expect(sim.groupsOf(user!.id)).toEqual(['SG-All-Staff', 'SG-Sales']);
+  }, 30_000);
+
+  it('when a just-created user is not yet visible to other endpoints (replication delay), then the next steps are retried and the joiner completes with one account', async () => {
+    host.simulator!.setReplicationDelay(1_500);
+    const status = await postAndWait(host, hrEvent('joiner', worker('F500')));
+    expect(status.status).toBe('succeeded');
+    expect(status.attempts).toBeGreaterThanOrEqual(2);
+    const users = sim.userByEmployeeId('F500');
+    expect(users).toHaveLength(1);
+    expect(sim.groupsOf(users[0]!.id)).toEqual(['SG-All-Staff', 'SG-Engineering']);
+    expect(sim.skusOf(users[0]!)).toEqual(['SPE_E3']);
   }, 30_000);
 });
