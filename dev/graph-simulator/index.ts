@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { errorResponse, GraphError } from './errors';
 import type { ChaosOptions } from './chaos';
-import { Router } from './router';
+import { Router, type ObservedRequest } from './router';
 import type { ThrottlingOptions } from './throttle';
 import { createState, snapshotOf } from './seed';
 import type { FaultRule, GraphSeed, SimResponse, SimulatorState, TenantSnapshot } from './types';
@@ -12,6 +12,7 @@ export { loadSeed, validateSeed } from './seed';
 export { loadGraphMetadata } from './csdl';
 export type { ChaosOptions } from './chaos';
 export type { ThrottlingOptions } from './throttle';
+export type { ObservedRequest } from './router';
 export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
 
 export const SIMULATOR_TOKEN = 'local-simulator-token';
@@ -32,6 +33,8 @@ export interface GraphSimulatorOptions {
   chaos?: ChaosOptions;
   /** A user created by POST /users is invisible elsewhere for this long (eventual consistency). */
   replicationDelayMs?: number;
+  /** Sees every routed request, batch items included (tests only). */
+  observe?: (request: ObservedRequest) => void;
 }
 
 export interface RunningGraphSimulator {
@@ -68,6 +71,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   const ctx = { state, replicationDelayMs: options.replicationDelayMs ?? 0, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
   const router = new Router(ctx);
   router.faults.set(options.faults ?? []);
+  router.observer = options.observe;
   router.throttle.set(options.throttling);
   router.chaos.set(options.chaos);
 

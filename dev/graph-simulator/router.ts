@@ -62,12 +62,20 @@ function resourceUnits(method: string, pattern: string, query: URLSearchParams):
   return Math.max(1, cost);
 }
 
+export interface ObservedRequest {
+  /** `METHOD /pattern`, e.g. `POST /groups/{id}/members/$ref`. */
+  route: string;
+  body: unknown;
+}
+
 export class Router {
   readonly faults = new FaultSet();
   readonly throttle = new Throttle();
   readonly chaos = new Chaos();
   requests = 0;
   readonly byRoute: Record<string, number> = {};
+  /** Sees every routed request (tests: which routes the app calls, what bodies it sends). */
+  observer: ((request: ObservedRequest) => void) | undefined;
 
   constructor(private readonly ctx: SimContext) {}
 
@@ -91,6 +99,7 @@ export class Router {
       const found = candidates.find((c) => c.r.method === req.method);
       if (found) label = `${found.r.method} ${found.r.pattern}`;
       this.count(label);
+      this.observer?.({ route: label, body: req.body });
       const fault = this.faults.take(req.method, path);
       if (fault) throw fault;
       if (!found) {

@@ -13,7 +13,7 @@ import {
   type TimerFunctionDeclaration,
 } from '../../shared/hosting/function-declarations';
 import { provideServices, resetServices } from '../../shared/runtime/services';
-import { startGraphSimulator, loadSeed, type RunningGraphSimulator } from '../graph-simulator';
+import { startGraphSimulator, loadSeed, type ObservedRequest, type RunningGraphSimulator } from '../graph-simulator';
 import { LocalServiceBus } from '../local-service-bus';
 import { LocalDeadLetters } from '../local-service-bus/dead-letters';
 import { startAzurite, type RunningAzurite } from './azurite';
@@ -34,6 +34,8 @@ export interface LocalHostOptions {
   declarations?: readonly FunctionDeclaration[];
   log?: (line: string) => void;
   timersPaused?: boolean;
+  /** Sees every request the embedded simulator routes (tests). */
+  observeGraph?: (request: ObservedRequest) => void;
 }
 
 export interface RunningLocalHost {
@@ -75,7 +77,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
 
     let simulator: RunningGraphSimulator | undefined;
     if (!env.GRAPH_BASE_URL) {
-      simulator = await startEmbeddedSimulator(env);
+      simulator = await startEmbeddedSimulator(env, options.observeGraph);
       cleanups.push(() => simulator?.close());
       env.GRAPH_BASE_URL = simulator.url;
       env.GRAPH_CREDENTIAL = 'local';
@@ -154,7 +156,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
 }
 
-async function startEmbeddedSimulator(env: NodeJS.ProcessEnv): Promise<RunningGraphSimulator> {
+async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, observe?: (request: ObservedRequest) => void): Promise<RunningGraphSimulator> {
   const certFile = env.DEV_TLS_CERT_FILE;
   const keyFile = env.DEV_TLS_KEY_FILE;
   if (!certFile || !keyFile || !env.NODE_EXTRA_CA_CERTS) {
@@ -165,6 +167,7 @@ async function startEmbeddedSimulator(env: NodeJS.ProcessEnv): Promise<RunningGr
     port: Number(env.GRAPH_SIMULATOR_PORT ?? 7072),
     tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
     seed: loadSeed(seedFile),
+    ...(observe ? { observe } : {}),
   });
 }
 
