@@ -5,6 +5,8 @@ import type { ServiceBusTriggerInput } from '../shared/messaging/types';
 import { processEvent } from '../shared/processing/process-event';
 import { processOptionsOf, settleOutcome } from '../shared/processing/settle';
 import { services } from '../shared/runtime/services';
+import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
+import { runInOperation } from '../shared/telemetry/operation-context';
 
 /**
  * Processing queue trigger. Each message is settled explicitly: completed, re-scheduled with
@@ -12,7 +14,7 @@ import { services } from '../shared/runtime/services';
  * on purpose so the host abandons the message and Service Bus redelivers it.
  */
 export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { graph, ledger, pendingLinks, policy, settings, processingQueue, credentials } = services();
+  const { graph, ledger, pendingLinks, policy, settings, processingQueue, credentials, telemetry } = services();
   const now = () => new Date();
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
@@ -27,9 +29,13 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       continue;
     }
     const deps = { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
-    const outcome = await processEvent(event, deps, processOptionsOf(message));
-    const settled = await settleOutcome(message, event, outcome, input.actions, { processingQueue, ledger, now });
-    context.log(`event ${event.eventId} (${event.type}): ${outcome.kind} -> ${settled}`);
+    const current = event;
+    await runInOperation({ eventId: current.eventId, tenantId: current.tenantId, eventType: current.type }, async () => {
+      const outcome = await processEvent(current, deps, processOptionsOf(message));
+      const settled = await settleOutcome(message, current, outcome, input.actions, { processingQueue, ledger, now });
+      recordSettlement(telemetry, current, outcome, settled, now());
+      context.log(JSON.stringify({ eventId: current.eventId, tenantId: current.tenantId, type: current.type, outcome: outcome.kind, settled }));
+    });
   }
 }
 

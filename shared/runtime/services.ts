@@ -39,7 +39,7 @@ const azureFactories: Factories = {
   pendingLinks: () => TablePendingManagerLinks.fromSettings(services().settings),
   policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
-  graph: () => createGraphClient(services().settings),
+  graph: () => createGraphClient(services().settings, undefined, (dependency) => services().telemetry.trackDependency(dependency)),
   credentials: () => createCredentialChannel(services().settings) ?? null,
   deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
   telemetry: () => createTelemetry(services().settings),

@@ -1,15 +1,20 @@
 import type { Settings } from '../config/settings';
+import type { GraphDependency } from '../graph/dependency-recorder';
+import { currentOperation } from './operation-context';
 
 /** Custom telemetry the domain emits; Application Insights in Azure, nothing when not configured. */
 export interface Telemetry {
   trackEvent(name: string, properties: Record<string, string | number | boolean | undefined>): void;
   trackMetric(name: string, value: number, properties?: Record<string, string>): void;
+  /** One Graph call, correlated to the event being processed (if any). */
+  trackDependency(dependency: GraphDependency): void;
   flush(): Promise<void>;
 }
 
 export const noTelemetry: Telemetry = {
   trackEvent: () => undefined,
   trackMetric: () => undefined,
+  trackDependency: () => undefined,
   flush: async () => undefined,
 };
 
@@ -27,6 +32,20 @@ export function createTelemetry(settings: Settings): Telemetry {
   return {
     trackEvent: (name, properties) => client.trackEvent({ name, properties: withoutUndefined(properties) }),
     trackMetric: (name, value, properties) => client.trackMetric({ name, value, ...(properties ? { properties } : {}) }),
+    trackDependency: (d) => {
+      const operation = currentOperation();
+      if (d.status === 429) client.trackMetric({ name: 'graph.throttled', value: 1, properties: withoutUndefined({ tenantId: operation?.tenantId, route: d.route }) });
+      client.trackDependency({
+        name: `${d.method} ${d.route}`,
+        data: `${d.method} ${d.route}`,
+        target: 'graph',
+        dependencyTypeName: 'HTTP',
+        duration: d.durationMs,
+        resultCode: d.status,
+        success: d.status > 0 && d.status < 400,
+        properties: withoutUndefined({ graphRequestId: d.requestId, eventId: operation?.eventId, tenantId: operation?.tenantId }),
+      });
+    },
     flush: async () => {
       await client.flush();
     },
