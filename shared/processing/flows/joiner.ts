@@ -29,9 +29,10 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   }
   if (!user) return undefined; // dry run of a new account: nothing further can be read
   await runner.patch((r) => ({ ...r, userId: (user as DirectoryUser).id }));
-  await linkManager(event, user, runner, deps);
-  await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing });
-  await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing });
+  const newAccount = !existing;
+  await linkManager(event, user, runner, deps, newAccount);
+  await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing, newAccount });
+  await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing, newAccount });
   await linkWaitingReports(event, user, runner, deps);
   // Only for an account this event created (now, or in an attempt before a retry): a joiner
   // re-posted for an existing worker must not invalidate the way they already sign in.

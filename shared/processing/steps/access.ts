@@ -9,6 +9,8 @@ import type { StepRunner } from '../step-runner';
 export interface AccessOptions {
   /** Movers lose rule-managed groups and licences the rules no longer give them; joiners only gain. */
   removeUnwanted: boolean;
+  /** Created by this very attempt: it holds no groups or licences yet, so there is nothing to read. */
+  newAccount?: boolean;
 }
 
 /** Rule-based group memberships: add what the rules want, remove (movers) what they no longer want. */
@@ -22,7 +24,7 @@ export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser
     if (missing.length > 0) {
       throw new StepFailure('groups', false, 'GroupNotFound', `rules name group(s) that do not exist: ${missing.join(', ')}`, 'Create the group(s) or correct the rules file, then replay.');
     }
-    const memberOf = new Set((await listUserGroups(deps.graph, user.id)).map((g) => g.id));
+    const memberOf = new Set(options.newAccount ? [] : (await listUserGroups(deps.graph, user.id)).map((g) => g.id));
     const wantedGroups = uniqueGroups(wanted.map((ref) => resolved.get(ref) as DirectoryGroup));
     const wantedIds = new Set(wantedGroups.map((g) => g.id));
     const toAdd = wantedGroups.filter((g) => !memberOf.has(g.id));
@@ -63,7 +65,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     if (unknown.length > 0) {
       throw new StepFailure('licences', false, 'SkuNotSubscribed', `the tenant has no subscription for ${unknown.join(', ')}`, 'Buy the product or correct the rules file, then replay.');
     }
-    const current = new Map((await getAssignedLicences(deps.graph, user.id)).map((l) => [l.skuId, l]));
+    const current = new Map(options.newAccount ? [] : (await getAssignedLicences(deps.graph, user.id)).map((l) => [l.skuId, l]));
     const add: AssignedLicence[] = [];
     const newlyAssigned: SubscribedSku[] = [];
     for (const need of wanted) {

@@ -9,7 +9,7 @@ import type { StepRunner } from '../step-runner';
  * yet never fails the event: the link waits (pending) and is made when the manager's account
  * appears. A worker named as their own manager is reported, not linked.
  */
-export async function linkManager(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+export async function linkManager(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, newAccount = false): Promise<void> {
   const managerEmployeeId = event.employee.managerEmployeeId;
   await runner.run('set-manager', async () => {
     if (!managerEmployeeId) return { outcome: 'skipped', detail: 'no manager in the HR record' };
@@ -34,7 +34,8 @@ export async function linkManager(event: LifecycleEvent, user: DirectoryUser, ru
       await deps.pendingLinks.remove({ tenantId: event.tenantId, managerEmployeeId, reportUserId: user.id });
     }
     if (manager.id === user.id) return { outcome: 'skipped', detail: 'the manager resolves to the worker themself; not linked' };
-    const current = await getManagerId(deps.graph, user.id);
+    // An account created by this attempt has no manager yet: no need to ask.
+    const current = newAccount ? null : await getManagerId(deps.graph, user.id);
     if (current === manager.id) return { outcome: 'already-done', detail: `manager is already ${manager.userPrincipalName}` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would set manager to ${manager.userPrincipalName}` };
     await setManager(deps.graph, user.id, manager.id, graphRoot(deps));
