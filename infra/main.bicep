@@ -1,0 +1,283 @@
+// The app on Azure: Flex Consumption Function App, Service Bus, storage, Key Vault, monitoring,
+// one user-assigned managed identity and identity-based connections only (no keys, no
+// connection strings). Graph app roles are granted separately: scripts/grant-graph-permissions.sh.
+targetScope = 'resourceGroup'
+
+@description('Short name used to derive resource names (lower-case letters and digits).')
+@minLength(3)
+@maxLength(12)
+param appName string
+
+@description('Azure region for every resource.')
+param location string = resourceGroup().location
+
+@description('HMAC secret HR systems sign requests with (at least 32 characters). Stored in Key Vault only.')
+@secure()
+@minLength(32)
+param hrWebhookSecret string
+
+@description('Verified domain for new users\' userPrincipalName.')
+param upnDomain string
+
+@description('Template for the UPN local part.')
+param upnTemplate string = '{givenName}.{surname}'
+
+@description('Microsoft Graph endpoint (national clouds: https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn).')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@description('`webhook` to deliver Temporary Access Passes to credentialWebhookUrl; `none` to issue none.')
+@allowed(['none', 'webhook'])
+param credentialDelivery string = 'none'
+
+@description('Receiver of Temporary Access Passes (https). Empty when credentialDelivery is none.')
+param credentialWebhookUrl string = ''
+
+@description('HMAC secret for the credential webhook (at least 32 characters). Empty when credentialDelivery is none.')
+@secure()
+param credentialWebhookSecret string = ''
+
+@description('Most instances Flex Consumption may scale to.')
+param maximumInstanceCount int = 40
+
+var suffix = uniqueString(resourceGroup().id, appName)
+var names = {
+  identity: 'id-${appName}-${suffix}'
+  storage: take('st${appName}${suffix}', 24)
+  serviceBus: 'sb-${appName}-${suffix}'
+  keyVault: take('kv-${appName}-${suffix}', 24)
+  logs: 'log-${appName}-${suffix}'
+  insights: 'appi-${appName}-${suffix}'
+  plan: 'plan-${appName}-${suffix}'
+  app: 'func-${appName}-${suffix}'
+}
+var processingQueueName = 'lifecycle-events'
+var ticketQueueName = 'ticket-requests'
+var deploymentContainer = 'app-package'
+
+// Built-in role definition ids.
+var roles = {
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: names.identity
+  location: location
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: names.storage
+  location: location
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deploymentContainer
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: names.serviceBus
+  location: location
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+// Sessions give per-worker order; duplicate detection drops re-posted events (messageId = eventId).
+resource processingQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: serviceBus
+  name: processingQueueName
+  properties: {
+    requiresSession: true
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT1H'
+    maxDeliveryCount: 10
+    lockDuration: 'PT1M'
+    defaultMessageTimeToLive: 'P14D'
+    deadLetteringOnMessageExpiration: true
+  }
+}
+
+resource ticketQueue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: serviceBus
+  name: ticketQueueName
+  properties: {
+    requiresSession: false
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT1H'
+    maxDeliveryCount: 10
+    lockDuration: 'PT1M'
+    defaultMessageTimeToLive: 'P14D'
+    deadLetteringOnMessageExpiration: true
+  }
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: names.keyVault
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    enablePurgeProtection: true
+  }
+}
+
+resource hrSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'hr-webhook-secret'
+  properties: { value: hrWebhookSecret }
+}
+
+resource credentialSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(credentialWebhookSecret)) {
+  parent: keyVault
+  name: 'credential-webhook-secret'
+  properties: { value: credentialWebhookSecret }
+}
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: names.logs
+  location: location
+  properties: { retentionInDays: 30, sku: { name: 'PerGB2018' } }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: names.insights
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: names.plan
+  location: location
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: names.app
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identity.id }
+        }
+      }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
+      runtime: { name: 'node', version: '20' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [
+        // Identity-based host storage and Service Bus (the binding reads <Connection>__*).
+        { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+        { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
+        { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+        { name: 'ServiceBusConnection__clientId', value: identity.properties.clientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.properties.clientId}' }
+        // The app's own settings (shared/config/settings.ts).
+        { name: 'LIFECYCLE_RUNTIME', value: 'azure' }
+        { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
+        { name: 'GRAPH_CREDENTIAL', value: 'managed-identity' }
+        { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'HR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${hrSecret.properties.secretUri})' }
+        { name: 'HR_MAX_BODY_BYTES', value: '1048576' }
+        { name: 'HR_MAX_RECORDS', value: '500' }
+        { name: 'PROCESSING_QUEUE_NAME', value: processingQueue.name }
+        { name: 'TICKET_QUEUE_NAME', value: ticketQueue.name }
+        { name: 'LEDGER_TABLE_NAME', value: 'lifecycleLedger' }
+        { name: 'UPN_DOMAIN', value: upnDomain }
+        { name: 'UPN_TEMPLATE', value: upnTemplate }
+        { name: 'RULES_FILE', value: 'config/rules.json' }
+        { name: 'CREDENTIAL_DELIVERY', value: credentialDelivery }
+        { name: 'CREDENTIAL_WEBHOOK_URL', value: credentialWebhookUrl }
+        { name: 'CREDENTIAL_WEBHOOK_SECRET', value: empty(credentialWebhookSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${credentialSecret.properties.secretUri})' }
+        { name: 'TAP_LIFETIME_MINUTES', value: '480' }
+      ]
+    }
+  }
+}
+
+// The identity's data-plane roles: exactly what the app and its bindings use.
+var assignments = [
+  { scope: 'serviceBus', role: roles.serviceBusDataOwner }
+  { scope: 'storage', role: roles.storageBlobDataOwner }
+  { scope: 'storage', role: roles.storageTableDataContributor }
+  { scope: 'storage', role: roles.storageQueueDataContributor }
+  { scope: 'keyVault', role: roles.keyVaultSecretsUser }
+  { scope: 'insights', role: roles.monitoringMetricsPublisher }
+]
+
+resource serviceBusRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'serviceBus'): {
+  name: guid(serviceBus.id, identity.id, a.role)
+  scope: serviceBus
+  properties: { principalId: identity.properties.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.role) }
+}]
+
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'storage'): {
+  name: guid(storage.id, identity.id, a.role)
+  scope: storage
+  properties: { principalId: identity.properties.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.role) }
+}]
+
+resource keyVaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'keyVault'): {
+  name: guid(keyVault.id, identity.id, a.role)
+  scope: keyVault
+  properties: { principalId: identity.properties.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.role) }
+}]
+
+resource insightsRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in filter(assignments, x => x.scope == 'insights'): {
+  name: guid(insights.id, identity.id, a.role)
+  scope: insights
+  properties: { principalId: identity.properties.principalId, principalType: 'ServicePrincipal', roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.role) }
+}]
+
+@description('Function App name (deploy target).')
+output functionAppName string = app.name
+
+@description('Principal id of the managed identity: grant it the Graph app roles with scripts/grant-graph-permissions.sh.')
+output managedIdentityPrincipalId string = identity.properties.principalId
+
+@description('Client id of the managed identity.')
+output managedIdentityClientId string = identity.properties.clientId
