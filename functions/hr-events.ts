@@ -50,7 +50,7 @@ export async function hrEvents(request: HttpRequest, context: InvocationContext)
     return { status: 200, jsonBody: { dryRun: true, events: plans } };
   }
 
-  const accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date() });
+  const accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date(), telemetry: services().telemetry });
   const base = new URL(request.url);
   context.log(`accepted ${accepted.length} HR event(s)`);
   return {

@@ -25,7 +25,7 @@ export async function ticketRequestMessages(input: ServiceBusTriggerInput, conte
     }
     // Queue, then complete: a crash between the two redelivers the ticket, and the events'
     // ids (from the ticket's requestId) make the second send a duplicate Service Bus drops.
-    const accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date() });
+    const accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date(), telemetry: services().telemetry });
     await input.actions.complete(message);
     context.log(`ticket ${String(message.messageId)}: queued ${accepted.map((a) => a.eventId).join(', ')}`);
   }

@@ -2,6 +2,7 @@ import type { LifecycleEvent } from '../domain/events';
 import type { Ledger } from '../ledger/types';
 import { EventPublisher } from '../messaging/event-messages';
 import type { QueueSender } from '../messaging/types';
+import type { Telemetry } from '../telemetry/telemetry';
 
 export interface AcceptedEvent {
   eventId: string;
@@ -16,10 +17,12 @@ export interface AcceptedEvent {
  */
 export async function acceptEvents(
   events: readonly LifecycleEvent[],
-  deps: { processingQueue: QueueSender; ledger: Ledger; now: () => Date },
+  deps: { processingQueue: QueueSender; ledger: Ledger; now: () => Date; telemetry?: Telemetry },
 ): Promise<AcceptedEvent[]> {
   await new EventPublisher(deps.processingQueue).publish(events);
   const acceptedAt = deps.now();
   await Promise.all(events.map((event) => deps.ledger.recordAccepted(event, acceptedAt)));
+  // The first item of each event's trail; processing and every Graph call carry the same eventId.
+  for (const e of events) deps.telemetry?.trackEvent('LifecycleEventAccepted', { eventId: e.eventId, tenantId: e.tenantId, eventType: e.type, source: e.source });
   return events.map((e) => ({ eventId: e.eventId, employeeId: e.employee.employeeId, type: e.type }));
 }

@@ -77,6 +77,7 @@ describe('every event type, scanned', () => {
     expect(passwords.length).toBeGreaterThanOrEqual(3);
     expect(passes.length).toBeGreaterThanOrEqual(4);
     expect(captured.some((c) => (c as { name?: string }).name === 'LifecycleEventSettled')).toBe(true);
+    expect(captured.some((c) => (c as { name?: string }).name === 'LifecycleEventAccepted')).toBe(true);
     expect(captured.some((c) => (c as { route?: string }).route === '/users/{id}/assignLicense')).toBe(true);
   });
 
