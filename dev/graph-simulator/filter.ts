@@ -148,6 +148,23 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       return (item) => Array.isArray(item[collection]) && (item[collection] as Array<Record<string, unknown>>).some((el) => inner(el));
     }
     if (t?.kind === 'ident' && tokens[pos + 1]?.value === '(') throw unsupported(`Function '${t.value}' is not supported.`);
+    const counted = t?.kind === 'ident' ? /^(\w+)\/\$count$/.exec(t.value) : null;
+    if (counted) {
+      // `assignedLicenses/$count ne 0`: an advanced query in Graph, on declared collections only.
+      if (!advanced) throw needsAdvanced('Counting a collection');
+      if (!options.collections?.[counted[1]!]) throw unsupported(`Counting '${counted[1]}' is not supported.`);
+      next();
+      const op = next().value.toLowerCase();
+      const value = literal();
+      if (typeof value !== 'number') throw invalid('a count compares with a number');
+      const compare: Record<string, (n: number) => boolean> = {
+        eq: (n) => n === value, ne: (n) => n !== value, gt: (n) => n > value, ge: (n) => n >= value, lt: (n) => n < value, le: (n) => n <= value,
+      };
+      const test = compare[op];
+      if (!test) throw invalid(`unknown operator '${op}'`);
+      const collection = counted[1]!;
+      return (item) => test(Array.isArray(item[collection]) ? (item[collection] as unknown[]).length : 0);
+    }
     if (t?.kind === 'ident' && t.value.includes('/$count')) throw advanced ? unsupported('Counting lambdas are not supported by the simulator.') : needsAdvanced('Counting a collection');
     const prop = property();
     const op = next();

@@ -6,7 +6,7 @@ import type { ChaosOptions } from './chaos';
 import { Router, type ObservedRequest } from './router';
 import type { ThrottlingOptions } from './throttle';
 import { createState, snapshotOf } from './seed';
-import type { FaultRule, GraphSeed, SimResponse, SimulatorState, TenantSnapshot } from './types';
+import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
 export { loadSeed, validateSeed } from './seed';
 export { loadGraphMetadata } from './csdl';
@@ -46,6 +46,8 @@ export interface RunningGraphSimulator {
   setThrottling(options: ThrottlingOptions | undefined): void;
   setChaos(options: ChaosOptions | undefined): void;
   setReplicationDelay(ms: number): void;
+  /** false: `signInActivity` is refused like in a tenant without Entra ID P1. */
+  setSignInActivityAvailable(available: boolean): void;
   stats(): { requests: number; byRoute: Record<string, number> };
   close(): Promise<void>;
 }
@@ -68,7 +70,7 @@ function send(res: import('node:http').ServerResponse, response: SimResponse): v
 export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<RunningGraphSimulator> {
   const state = createState(options.seed);
   let port = options.port ?? 0;
-  const ctx = { state, replicationDelayMs: options.replicationDelayMs ?? 0, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
+  const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
   const router = new Router(ctx);
   router.faults.set(options.faults ?? []);
   router.observer = options.observe;
@@ -134,6 +136,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     setReplicationDelay: (ms) => {
       if (!(ms >= 0)) throw new Error(`replication delay must be >= 0 ms, got ${ms}`);
       ctx.replicationDelayMs = ms;
+    },
+    setSignInActivityAvailable: (available) => {
+      ctx.signInActivityAvailable = available;
     },
     stats: () => ({ requests: router.requests, byRoute: { ...router.byRoute } }),
     close: () =>

@@ -135,4 +135,6 @@ export interface SimContext {
   baseUrl: string;
   /** How long a user created by POST /users stays invisible to other endpoints (0 = off). */
   replicationDelayMs?: number;
+  /** false: the tenant has no Entra ID P1, so `signInActivity` is refused (403), as Graph does. */
+  signInActivityAvailable?: boolean;
 }

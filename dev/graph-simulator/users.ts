@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { unknownProperty } from './csdl';
-import { badRequest, notFound } from './errors';
+import { badRequest, GraphError, notFound } from './errors';
 import { asObject, countResponse, listResponse, parseSelect, project, refId, type PlainText } from './odata';
 import type { SimContext, SimRequest, SimulatorState, UserRecord } from './types';
 
@@ -76,7 +76,15 @@ function checkMailNickname(state: SimulatorState, nick: unknown, self?: string):
 
 export const USER_COLLECTIONS = { assignedLicenses: ['skuId'] } as const;
 
+/** Graph refuses `signInActivity` in tenants without Entra ID P1 (and without AuditLog.Read.All). */
+function checkSignInActivity(req: SimRequest, ctx: SimContext): void {
+  if (ctx.signInActivityAvailable === false && /signInActivity/i.test(req.query.get('$select') ?? '')) {
+    throw new GraphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+  }
+}
+
 export function listUsers(req: SimRequest, ctx: SimContext): Item {
+  checkSignInActivity(req, ctx);
   return listResponse([...ctx.state.users.values()].filter((u) => replicated(ctx.state, u)), req, ctx, {
     contextPath: 'users', type: 'user', resource: 'User', filterable: USER_FILTERABLE, collections: USER_COLLECTIONS,
     present: (u) => presentUser(u as UserRecord), defaultProperties: DEFAULT_USER_PROPERTIES,
@@ -88,6 +96,7 @@ export function countUsers(req: SimRequest, ctx: SimContext): PlainText {
 }
 
 export function getUser(req: SimRequest, ctx: SimContext, idOrUpn: string): Item {
+  checkSignInActivity(req, ctx);
   const select = parseSelect(req, 'user');
   const user = requireUser(ctx.state, idOrUpn);
   const suffix = select ? `(${select.join(',')})` : '';
