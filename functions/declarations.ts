@@ -2,6 +2,8 @@ import type { FunctionDeclaration } from '../shared/hosting/function-declaration
 import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
 import { hrEventsFunction } from './hr-events';
+import { licenceAuditFunction } from './licence-audit';
+import { licenceAuditRunFunction, licenceReportFunction } from './licence-report';
 import { processEventFunction } from './process-event';
 import { ticketRequestsFunction } from './ticket-requests';
 
@@ -13,4 +15,7 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   ticketRequestsFunction,
   deadLettersListFunction,
   deadLettersReplayFunction,
+  licenceAuditFunction,
+  licenceAuditRunFunction,
+  licenceReportFunction,
 ];

@@ -36,6 +36,9 @@ param credentialWebhookUrl string = ''
 @secure()
 param credentialWebhookSecret string = ''
 
+@description('Teams or Slack incoming webhook for licence audit alerts (empty: none).')
+param auditNotifyWebhookUrl string = ''
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -234,6 +237,13 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CREDENTIAL_WEBHOOK_URL', value: credentialWebhookUrl }
         { name: 'CREDENTIAL_WEBHOOK_SECRET', value: empty(credentialWebhookSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${credentialSecret.properties.secretUri})' }
         { name: 'TAP_LIFETIME_MINUTES', value: '480' }
+        { name: 'LICENCE_AUDIT_SCHEDULE', value: '0 0 6 * * *' }
+        { name: 'LICENCE_LOW_STOCK_THRESHOLD', value: '5' }
+        { name: 'LICENCE_INACTIVE_DAYS', value: '90' }
+        { name: 'LICENCE_PRICES_FILE', value: '' }
+        { name: 'LICENCE_WASTE_ALERT_MONTHLY', value: '500' }
+        { name: 'AUDIT_CONTAINER_NAME', value: 'licence-audits' }
+        { name: 'AUDIT_NOTIFY_WEBHOOK_URL', value: auditNotifyWebhookUrl }
       ]
     }
   }

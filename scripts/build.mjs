@@ -17,7 +17,8 @@ const result = await build({
   sourcemap: true,
   minify: false,
   metafile: true,
-  external: ['@azure/functions-core', '@azure/functions-extensions-servicebus', 'applicationinsights'],
+  // Blob storage's ESM build reads import.meta.url, which a CommonJS bundle cannot give it: loaded from node_modules.
+  external: ['@azure/functions-core', '@azure/functions-extensions-servicebus', 'applicationinsights', '@azure/storage-blob', '@azure/storage-common'],
   logLevel: 'warning',
 });
 await copyFile('host.json', 'dist/host.json');

@@ -92,6 +92,27 @@ export const settingsSchema = z
       .max(43_200)
       .default(480)
       .describe('Lifetime of issued Temporary Access Passes, 10–43,200 minutes (Graph limits).'),
+    LICENCE_AUDIT_SCHEDULE: z
+      .string()
+      .min(11)
+      .default('0 0 6 * * *')
+      .describe('NCRONTAB schedule of the licence audit (six fields, seconds first; default daily 06:00 UTC).'),
+    LICENCE_LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).default(5).describe('A SKU with fewer free units than this is flagged low stock.'),
+    LICENCE_INACTIVE_DAYS: positiveInt(90).describe('Licensed users with no sign-in for this many days count as waste (needs Entra ID P1 for sign-in activity).'),
+    LICENCE_PRICES_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('JSON file of monthly price per user by SKU part number, overriding the built-in list prices.'),
+    LICENCE_WASTE_ALERT_MONTHLY: z.coerce.number().min(0).default(500).describe('Monthly waste (in the price list currency) above which the audit notifies.'),
+    AUDIT_CONTAINER_NAME: z
+      .string()
+      .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'must be a valid blob container name')
+      .default('licence-audits')
+      .describe('Blob container holding licence audit reports (history).'),
+    AUDIT_NOTIFY_WEBHOOK_URL: httpsOrLoopbackUrl
+      .optional()
+      .describe('Teams or Slack incoming webhook notified when stock runs low or waste passes the alert level.'),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z
       .string()
       .optional()

@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { BlobReportStore, type ReportStore } from '../audit/report-store';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
@@ -26,6 +27,7 @@ export interface AppServices {
   processingQueue: QueueSender;
   graph: Client;
   deadLetters: DeadLetters;
+  reportStore: ReportStore;
   /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
   credentials: CredentialChannel | null;
   telemetry: Telemetry;
@@ -42,6 +44,7 @@ const azureFactories: Factories = {
   graph: () => createGraphClient(services().settings, undefined, (dependency) => services().telemetry.trackDependency(dependency)),
   credentials: () => createCredentialChannel(services().settings) ?? null,
   deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
+  reportStore: () => BlobReportStore.fromSettings(services().settings),
   telemetry: () => createTelemetry(services().settings),
 };
 
@@ -75,6 +78,9 @@ const view: AppServices = {
   },
   get graph() {
     return resolve('graph');
+  },
+  get reportStore() {
+    return resolve('reportStore');
   },
   get deadLetters() {
     return resolve('deadLetters');

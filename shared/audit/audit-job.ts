@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import type { Settings } from '../config/settings';
+import type { AccessPolicy } from '../processing/policy';
+import type { Telemetry } from '../telemetry/telemetry';
+import { alertsOf, notifyWebhook } from './notify';
+import type { LicenceAuditReport } from './report';
+import type { ReportStore } from './report-store';
+import { runLicenceAudit } from './run-audit';
+import { DEFAULT_MONTHLY_PRICES } from './sku-catalog';
+
+export interface AuditJobDeps {
+  graph: Client;
+  policy: AccessPolicy;
+  settings: Settings;
+  store: ReportStore;
+  telemetry: Telemetry;
+  now: () => Date;
+}
+
+const pricesSchema = z.record(z.string().min(1), z.number().min(0));
+
+/** Built-in list prices, overridden by LICENCE_PRICES_FILE; a bad file names itself and stops. */
+export function loadPrices(settings: Settings): Record<string, number> {
+  if (!settings.LICENCE_PRICES_FILE) return { ...DEFAULT_MONTHLY_PRICES };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(settings.LICENCE_PRICES_FILE, 'utf8'));
+  } catch (error) {
+    throw new Error(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  const parsed = pricesSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ')}`);
+  return { ...DEFAULT_MONTHLY_PRICES, ...parsed.data };
+}
+
+/** Runs the audit, keeps the report, publishes per-SKU metrics and notifies when a threshold is crossed. */
+export async function runAuditJob(deps: AuditJobDeps, reportUrl?: string): Promise<{ report: LicenceAuditReport; alerts: string[] }> {
+  const report = await runLicenceAudit(
+    {
+      graph: deps.graph,
+      policy: deps.policy,
+      now: deps.now,
+      tenantId: 'default',
+      prices: loadPrices(deps.settings),
+      lowStockThreshold: deps.settings.LICENCE_LOW_STOCK_THRESHOLD,
+      inactiveDays: deps.settings.LICENCE_INACTIVE_DAYS,
+    },
+    randomUUID(),
+  );
+  await deps.store.save(report);
+  for (const sku of report.skus) {
+    const dims = { tenantId: report.tenantId, sku: sku.skuPartNumber };
+    deps.telemetry.trackMetric('licence.available', sku.available, dims);
+    deps.telemetry.trackMetric('licence.consumed', sku.consumed, dims);
+    deps.telemetry.trackMetric('licence.utilisationPercent', sku.utilisationPercent, dims);
+  }
+  deps.telemetry.trackMetric('licence.wasteMonthlyCost', report.wasteMonthlyCost, { tenantId: report.tenantId });
+  const alerts = alertsOf(report, deps.settings.LICENCE_WASTE_ALERT_MONTHLY);
+  if (deps.settings.AUDIT_NOTIFY_WEBHOOK_URL) await notifyWebhook(deps.settings.AUDIT_NOTIFY_WEBHOOK_URL, report, alerts, reportUrl);
+  return { report, alerts };
+}
