@@ -61,6 +61,10 @@ describe('licence audit', () => {
     expect(driftOf(report, 'missing-licence')).toEqual(expect.arrayContaining([expect.objectContaining({ userPrincipalName: 'audit.drifted@contoso.com', items: ['SPE_E3'] })]));
   });
 
+  it('when a worker holds a rule-managed licence the rules do not give them, then it is extra-licence drift', () => {
+    expect(driftOf(report, 'extra-licence')).toEqual([expect.objectContaining({ userPrincipalName: 'audit.contractor@contoso.com', items: ['SPE_E3'] })]);
+  });
+
   it('when a worker the rules license holds no licence at all, then the second pass over unlicensed users still finds the drift', () => {
     // Marie Curie (seed, employeeId M001) has never been licensed.
     expect(driftOf(report, 'missing-licence')).toEqual(expect.arrayContaining([expect.objectContaining({ userPrincipalName: 'marie.curie@contoso.com', items: ['SPE_E3'] })]));

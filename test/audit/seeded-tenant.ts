@@ -11,6 +11,7 @@ export async function seedAuditTenant(host: TestHost): Promise<void> {
   for (const [id, name, dept] of [['AU01', 'Disabled'], ['AU02', 'Departed'], ['AU03', 'Dormant'], ['AU04', 'Doubled'], ['AU05', 'Drifted', 'Sales'], ['AU06', 'Active']] as const) {
     await join(id, name, dept);
   }
+  await postAndWait(host, hrEvent('joiner', { employeeId: 'AU07', givenName: 'Audit', surname: 'Contractor', employeeType: 'Contractor', country: 'GB' }));
   const id = (employeeId: string) => sim.userByEmployeeId(employeeId)[0]!.id;
   const E5 = '06ebc4ee-1bb5-47dd-8120-11324bc54e06';
   const sales = sim.snapshot().groups.find((g) => g.displayName === 'SG-Sales')!.id;
@@ -23,6 +24,9 @@ export async function seedAuditTenant(host: TestHost): Promise<void> {
   await sim.graph('DELETE', `/groups/${sales}/members/${id('AU05')}/$ref`);
   await sim.graph('POST', `/groups/${engineering}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${id('AU05')}` });
   await sim.graph('POST', `/users/${id('AU05')}/assignLicense`, { addLicenses: [], removeLicenses: ['05e9a617-0261-4cee-bb44-138d3ef5d965'] });
+
+  // A contractor given the staff licence by hand: a licence the rules do not give.
+  await sim.graph('POST', `/users/${id('AU07')}/assignLicense`, { addLicenses: [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', disabledPlans: [] }], removeLicenses: [] });
 
   // Sign-in activity is read-only in Graph; the simulator's state stands in for a real tenant's history.
   const now = Date.now();
