@@ -68,6 +68,9 @@ describe('leaver and rehire', () => {
     expect(after?.employeeLeaveDateTime).toBeTruthy();
     expect(sim.groupsOf(after!.id)).toEqual([]);
     expect(sim.skusOf(after!)).toEqual([]);
+    // The deletion is a scheduled copy of the event, sent just after the step is recorded.
+    const deadline = Date.now() + 5_000;
+    while (host.bus.counts(host.settings.PROCESSING_QUEUE_NAME).scheduled < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(host.bus.counts(host.settings.PROCESSING_QUEUE_NAME).scheduled).toBeGreaterThanOrEqual(1);
   });
 
