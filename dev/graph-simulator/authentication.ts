@@ -15,37 +15,58 @@ interface StoredPass {
 }
 
 const KEY = 'temporaryAccessPassMethods';
+const TYPE = 'temporaryAccessPassAuthenticationMethod';
+/** Graph's hard bounds (the tenant's TAP policy may narrow them; the simulator has no policy). */
+export const TAP_LIFETIME_MINUTES = { min: 10, max: 43_200, default: 60 } as const;
 
 function passesOf(user: UserRecord): StoredPass[] {
   if (!Array.isArray(user[KEY])) user[KEY] = [];
   return user[KEY] as StoredPass[];
 }
 
+function expired(pass: StoredPass, now = Date.now()): boolean {
+  return now >= Date.parse(pass.startDateTime) + pass.lifetimeInMinutes * 60_000;
+}
+
+/** `isUsable` / `methodUsabilityReason` from the clock (reasons as documented: NotYetValid, Expired, EnabledByPolicy). */
 function present(pass: StoredPass): Record<string, unknown> {
-  return { ...pass, isUsable: true, methodUsabilityReason: 'EnabledByPolicy' };
+  const now = Date.now();
+  const reason = now < Date.parse(pass.startDateTime) ? 'NotYetValid' : expired(pass, now) ? 'Expired' : 'EnabledByPolicy';
+  return { ...pass, isUsable: reason === 'EnabledByPolicy', methodUsabilityReason: reason };
 }
 
 /**
- * `POST /users/{id}/authentication/temporaryAccessPassMethods`. Lifetime 10–43,200 minutes
- * (Graph's bounds); one pass per user. The refusal wording for a second pass is recollected, not
- * checked against Graph.
+ * `POST /users/{id}/authentication/temporaryAccessPassMethods`: 201 with the pass, the only time
+ * Graph shows it. One pass per user: a second one is refused while the first has not expired (an
+ * expired one is replaced). The refusal wording is recollected, not checked against Graph.
  */
 export function createTemporaryAccessPass(req: SimRequest, ctx: SimContext, userId: string): Record<string, unknown> {
   const user = requireUser(ctx.state, userId);
   const body = asObject(req.body);
-  const unknown = unknownProperty(body, 'temporaryAccessPassAuthenticationMethod');
-  if (unknown) throw badRequest(`Property '${unknown}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'.`);
-  const lifetime = body.lifetimeInMinutes ?? 60;
-  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 10 || lifetime > 43_200) {
-    throw badRequest('Invalid value specified for property lifetimeInMinutes: must be between 10 and 43200.', 'invalidRequest');
+  const unknown = unknownProperty(body, TYPE);
+  if (unknown) {
+    throw badRequest(`Property '${unknown}' does not exist on type 'microsoft.graph.${TYPE}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+  }
+  const lifetime = body.lifetimeInMinutes ?? TAP_LIFETIME_MINUTES.default;
+  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < TAP_LIFETIME_MINUTES.min || lifetime > TAP_LIFETIME_MINUTES.max) {
+    throw badRequest(`Invalid LifetimeInMinutes specified. The valid range between ${TAP_LIFETIME_MINUTES.min} and ${TAP_LIFETIME_MINUTES.max}.`, 'badRequest');
+  }
+  if (body.isUsableOnce !== undefined && typeof body.isUsableOnce !== 'boolean') {
+    throw badRequest(`Invalid value specified for property 'isUsableOnce' of resource '${TYPE}'.`, 'badRequest');
+  }
+  const start = body.startDateTime;
+  if (start !== undefined && start !== null && (typeof start !== 'string' || Number.isNaN(Date.parse(start)))) {
+    throw badRequest(`Invalid value specified for property 'startDateTime' of resource '${TYPE}'.`, 'badRequest');
   }
   const passes = passesOf(user);
-  if (passes.length > 0) throw new GraphError(400, 'badRequest', 'A Temporary Access Pass already exists for this user. Delete it before creating a new one.');
+  const live = passes.filter((p) => !expired(p));
+  if (live.length > 0) throw new GraphError(400, 'badRequest', 'A Temporary Access Pass already exists for this user. Delete it before creating a new one.');
+  passes.length = 0; // an expired pass is overridden by the new one
   const now = new Date().toISOString();
   const stored: StoredPass = {
     id: randomUUID(),
     createdDateTime: now,
-    startDateTime: typeof body.startDateTime === 'string' ? body.startDateTime : now,
+    startDateTime: typeof start === 'string' ? new Date(start).toISOString() : now,
     lifetimeInMinutes: lifetime,
     isUsableOnce: body.isUsableOnce === true,
   };
@@ -53,6 +74,7 @@ export function createTemporaryAccessPass(req: SimRequest, ctx: SimContext, user
   return { ...present(stored), temporaryAccessPass: randomBytes(9).toString('base64url') };
 }
 
+/** `GET …/temporaryAccessPassMethods`: never the pass value (Graph returns it as null after creation; here it is absent). */
 export function listTemporaryAccessPasses(ctx: SimContext, userId: string): Record<string, unknown> {
   const user = requireUser(ctx.state, userId);
   return { value: passesOf(user).map(present) };
