@@ -171,7 +171,11 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logs.id
-    DisableLocalAuth: true
+    // The Functions host sends with Entra auth (APPLICATIONINSIGHTS_AUTHENTICATION_STRING), but the
+    // app's own telemetry (shared/telemetry/telemetry.ts: applicationinsights.setup(connectionString))
+    // passes no credential, so key-based ingestion must stay on or its events and dependencies are
+    // refused. Turn this to true once telemetry.ts sets aadTokenCredential.
+    DisableLocalAuth: false
   }
 }
 
