@@ -1,16 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startTestHost, type TestHost } from '../support/test-host';
-import { stepsOf, tenant } from '../support/tenant';
+import { stepsOf, useTenantHost } from '../support/tenant';
 
-let host: TestHost;
-let sim: ReturnType<typeof tenant>;
-
-beforeAll(async () => {
-  host = await startTestHost();
-  sim = tenant(host);
-}, 60_000);
-afterAll(() => host?.stop());
+const t = useTenantHost();
 
 const sample = (name: string) => readFileSync(path.resolve(__dirname, '../../../shared/reference/hr-samples', name), 'utf8');
 
@@ -21,60 +13,60 @@ async function accepted(response: Response): Promise<string[]> {
 
 describe('HR formats end to end', () => {
   it("when Microsoft's SCIM bulk sample is posted, then each operation is one event: named workers are provisioned, a nameless one is dead-lettered naming the field", async () => {
-    const ids = await accepted(await host.postHr(sample('Extended-SCIM-bulk-request-Core+Enterprise.json'), { contentType: 'application/scim+json' }));
+    const ids = await accepted(await t.host.postHr(sample('Extended-SCIM-bulk-request-Core+Enterprise.json'), { contentType: 'application/scim+json' }));
     expect(ids).toHaveLength(3);
-    const [barbara, jane] = await Promise.all(ids.map((id) => host.waitForStatus(id)));
+    const [barbara, jane] = await Promise.all(ids.map((id) => t.host.waitForStatus(id)));
     expect(barbara).toMatchObject({ status: 'succeeded' });
     expect(stepsOf(barbara!)['set-manager']?.outcome).toBe('pending');
-    expect(sim.userByEmployeeId('701984')[0]).toMatchObject({ userPrincipalName: 'barbara.jensen@contoso.com', usageLocation: 'US' });
+    expect(t.sim.userByEmployeeId('701984')[0]).toMatchObject({ userPrincipalName: 'barbara.jensen@contoso.com', usageLocation: 'US' });
     expect(jane).toMatchObject({ status: 'dead-lettered' });
     expect(JSON.stringify(jane!.error)).toContain('employee.givenName');
   });
 
   it("when Microsoft's CSV-to-SCIM sample is posted, then its custom extension's hire date and usage location reach the account", async () => {
-    const ids = await accepted(await host.postHr(sample('Sample-CSV-2-SCIM-payload.json'), { contentType: 'application/scim+json' }));
-    const statuses = await Promise.all(ids.map((id) => host.waitForStatus(id)));
+    const ids = await accepted(await t.host.postHr(sample('Sample-CSV-2-SCIM-payload.json'), { contentType: 'application/scim+json' }));
+    const statuses = await Promise.all(ids.map((id) => t.host.waitForStatus(id)));
     expect(statuses.map((s) => s.status)).toEqual(['succeeded', 'dead-lettered', 'dead-lettered']);
-    const [barbara] = sim.userByEmployeeId('701984') as unknown as { employeeHireDate?: string; usageLocation?: string }[];
+    const [barbara] = t.sim.userByEmployeeId('701984') as unknown as { employeeHireDate?: string; usageLocation?: string }[];
     expect(barbara?.employeeHireDate).toBeTruthy();
     expect(barbara?.usageLocation).toMatch(/^[A-Z]{2}$/);
   });
 
   it('when the CSV sample is posted, then the active worker joins with UK recorded as GB and the inactive one is a leaver with nothing to do', async () => {
-    const ids = await accepted(await host.postHr(sample('csv-with-2-records.csv'), { contentType: 'text/csv' }));
-    const [talya, ginnie] = await Promise.all(ids.map((id) => host.waitForStatus(id)));
+    const ids = await accepted(await t.host.postHr(sample('csv-with-2-records.csv'), { contentType: 'text/csv' }));
+    const [talya, ginnie] = await Promise.all(ids.map((id) => t.host.waitForStatus(id)));
     expect(talya).toMatchObject({ type: 'leaver', status: 'succeeded' });
     expect(stepsOf(talya!)['already-gone']?.outcome).toBe('already-done');
     expect(ginnie).toMatchObject({ type: 'joiner', status: 'succeeded' });
-    expect(sim.userByEmployeeId('1513')[0]).toMatchObject({ userPrincipalName: 'ginnie.fadiman@contoso.com', usageLocation: 'GB', department: 'Product Engineering' });
+    expect(t.sim.userByEmployeeId('1513')[0]).toMatchObject({ userPrincipalName: 'ginnie.fadiman@contoso.com', usageLocation: 'GB', department: 'Product Engineering' });
   });
 
   it('when a CSV row lacks its WorkerID, then 400 names the row and the column and nothing is queued', async () => {
     const csv = 'WorkerID,WorkerStatus,FirstName,LastName\nT900,Active,Ok,Row\n,Active,No,Id\n';
-    const response = await host.postHr(csv, { contentType: 'text/csv' });
+    const response = await t.host.postHr(csv, { contentType: 'text/csv' });
     expect(response.status).toBe(400);
     const problem = (await response.json()) as { issues: { record?: number; field: string }[] };
     expect(problem.issues).toEqual([expect.objectContaining({ record: 1, field: 'WorkerID' })]);
-    await host.bus.waitForIdle();
-    expect(sim.userByEmployeeId('T900')).toHaveLength(0);
+    await t.host.bus.waitForIdle();
+    expect(t.sim.userByEmployeeId('T900')).toHaveLength(0);
   });
 
   it('when a ticketing tool drops an onboard request on the ticket queue, then the worker is provisioned under the ticket id', async () => {
-    const sender = host.bus.createSender(host.settings.TICKET_QUEUE_NAME);
+    const sender = t.host.bus.createSender(t.host.settings.TICKET_QUEUE_NAME);
     await sender.sendMessages({
       messageId: 'INC0012345',
       contentType: 'application/json',
       body: { requestId: 'INC0012345', action: 'onboard', employee: { employeeId: 'T100', givenName: 'Tick', surname: 'Et', department: 'Sales', country: 'DE' } },
     });
-    const status = await host.waitForStatus('ticket-INC0012345');
+    const status = await t.host.waitForStatus('ticket-INC0012345');
     expect(status).toMatchObject({ type: 'joiner', status: 'succeeded' });
-    expect(sim.userByEmployeeId('T100')[0]).toMatchObject({ userPrincipalName: 'tick.et@contoso.com', usageLocation: 'DE' });
+    expect(t.sim.userByEmployeeId('T100')[0]).toMatchObject({ userPrincipalName: 'tick.et@contoso.com', usageLocation: 'DE' });
   });
 
   it('when a ticket request is invalid, then it is dead-lettered on the ticket queue naming the fields', async () => {
-    await host.bus.createSender(host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: 'BAD-1', body: { requestId: 'BAD-1', action: 'onboard', employee: {} } });
-    await host.bus.waitForIdle();
-    const letter = host.bus.peekDeadLetters(host.settings.TICKET_QUEUE_NAME).find((m) => m.messageId === 'BAD-1');
+    await t.host.bus.createSender(t.host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: 'BAD-1', body: { requestId: 'BAD-1', action: 'onboard', employee: {} } });
+    await t.host.bus.waitForIdle();
+    const letter = t.host.bus.peekDeadLetters(t.host.settings.TICKET_QUEUE_NAME).find((m) => m.messageId === 'BAD-1');
     expect(letter?.deadLetterReason).toBe('InvalidTicketRequest');
     expect(letter?.deadLetterErrorDescription).toContain('employee.employeeId');
   });

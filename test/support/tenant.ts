@@ -1,4 +1,5 @@
-import type { TestHost } from './test-host';
+import { startTestHost, type TestHost } from './test-host';
+import type { LocalHostOptions } from '../../dev/local-host/local-host';
 
 /** The simulated tenant as tests see it: its state, and Graph calls made over HTTPS like the app's. */
 export interface SimUser {
@@ -67,4 +68,15 @@ export async function postAndWait(host: TestHost, event: unknown, untilStep?: st
 
 export function stepsOf(status: Record<string, unknown>): Record<string, { outcome: string; detail?: string }> {
   return Object.fromEntries((status.steps as { name: string; outcome: string; detail?: string }[]).map((s) => [s.name, s]));
+}
+
+/** A local host with its simulated tenant for one test file: started before, stopped after. */
+export function useTenantHost(options: Partial<LocalHostOptions> = {}): { host: TestHost; sim: ReturnType<typeof tenant> } {
+  const context = {} as { host: TestHost; sim: ReturnType<typeof tenant> };
+  beforeAll(async () => {
+    context.host = await startTestHost(options);
+    context.sim = tenant(context.host);
+  }, 60_000);
+  afterAll(() => context.host?.stop());
+  return context;
 }
