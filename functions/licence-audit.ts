@@ -6,8 +6,9 @@ import { services } from '../shared/runtime/services';
 /** The scheduled licence audit (daily by default). A failure is thrown, so the host records it. */
 export async function licenceAudit(timer: Timer, context: InvocationContext): Promise<void> {
   const { graph, policy, settings, reportStore, telemetry } = services();
-  const { report, alerts } = await runAuditJob({ graph, policy, settings, store: reportStore, telemetry, now: () => new Date() });
+  const { report, alerts, notification } = await runAuditJob({ graph, policy, settings, store: reportStore, telemetry, now: () => new Date() });
   context.log(JSON.stringify({ audit: report.id, pastDue: timer.isPastDue, usersScanned: report.usersScanned, wasteMonthlyCost: report.wasteMonthlyCost, alerts: alerts.length }));
+  if (typeof notification === 'object') context.warn(`licence audit ${report.id}: the notice was not delivered (${notification.failed})`);
 }
 
 export const licenceAuditFunction: TimerFunctionDeclaration = {

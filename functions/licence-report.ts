@@ -1,17 +1,23 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { runAuditJob } from '../shared/audit/audit-job';
 import { renderAuditHtml } from '../shared/audit/render-html';
 import type { HttpFunctionDeclaration } from '../shared/hosting/function-declarations';
 import { services } from '../shared/runtime/services';
 
 /** `POST /api/licence-audit/run`: the audit now; answers with its summary. */
-export async function runLicenceAuditNow(request: HttpRequest): Promise<HttpResponseInit> {
+export async function runLicenceAuditNow(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const { graph, policy, settings, reportStore, telemetry } = services();
   const reportUrl = `${new URL(request.url).origin}/api/licence-audit/report`;
-  const { report, alerts } = await runAuditJob({ graph, policy, settings, store: reportStore, telemetry, now: () => new Date() }, reportUrl);
+  const { report, alerts, notification } = await runAuditJob({ graph, policy, settings, store: reportStore, telemetry, now: () => new Date() }, reportUrl);
+  if (typeof notification === 'object') context.warn(`licence audit ${report.id}: the notice was not delivered (${notification.failed})`);
   return {
     status: 200,
-    jsonBody: { id: report.id, generatedAt: report.generatedAt, usersScanned: report.usersScanned, wasteMonthlyCost: report.wasteMonthlyCost, alerts, reportUrl },
+    jsonBody: {
+      id: report.id, generatedAt: report.generatedAt, durationMs: report.durationMs, usersScanned: report.usersScanned, signInActivity: report.signInActivity,
+      wasteMonthlyCost: report.wasteMonthlyCost, lowStock: report.skus.filter((s) => s.lowStock).map((s) => s.skuPartNumber),
+      waste: Object.fromEntries(report.waste.map((w) => [w.reason, w.userCount])), drift: Object.fromEntries(report.drift.map((d) => [d.kind, d.userCount])),
+      alerts, notification, notes: report.notes, reportUrl,
+    },
   };
 }
 
@@ -20,8 +26,7 @@ export async function licenceReport(request: HttpRequest): Promise<HttpResponseI
   const store = services().reportStore;
   const view = request.params.view ?? 'report';
   if (view === 'reports') {
-    const history = await store.history(100);
-    return { status: 200, jsonBody: { reports: history.map((r) => ({ id: r.id, generatedAt: r.generatedAt, usersScanned: r.usersScanned, wasteMonthlyCost: r.wasteMonthlyCost })) } };
+    return { status: 200, jsonBody: { reports: await store.list(100) } };
   }
   const history = await store.history(30);
   const latest = history[0];

@@ -9,6 +9,7 @@ import { createState, snapshotOf } from './seed';
 import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
 export { loadSeed, validateSeed } from './seed';
+export { generateUsers, type GeneratedUsersOptions } from './generate';
 export { loadGraphMetadata } from './csdl';
 export type { ChaosOptions } from './chaos';
 export type { ThrottlingOptions } from './throttle';
@@ -33,6 +34,8 @@ export interface GraphSimulatorOptions {
   chaos?: ChaosOptions;
   /** A user created by POST /users is invisible elsewhere for this long (eventual consistency). */
   replicationDelayMs?: number;
+  /** false: `signInActivity` is refused (403) like in a tenant without Entra ID P1. Default true. */
+  signInActivityAvailable?: boolean;
   /** Sees every routed request, batch items included (tests only). */
   observe?: (request: ObservedRequest) => void;
 }
@@ -70,7 +73,7 @@ function send(res: import('node:http').ServerResponse, response: SimResponse): v
 export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<RunningGraphSimulator> {
   const state = createState(options.seed);
   let port = options.port ?? 0;
-  const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
+  const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, signInActivityAvailable: options.signInActivityAvailable ?? true, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
   const router = new Router(ctx);
   router.faults.set(options.faults ?? []);
   router.observer = options.observe;

@@ -14,7 +14,7 @@ function presentSku(ctx: SimContext, sku: SkuRecord): Item {
     skuId: sku.skuId,
     skuPartNumber: sku.skuPartNumber,
     subscriptionIds: [],
-    prepaidUnits: { enabled: sku.enabled, suspended: 0, warning: 0, lockedOut: 0 },
+    prepaidUnits: { enabled: sku.enabled, suspended: sku.suspended ?? 0, warning: sku.warning ?? 0, lockedOut: 0 },
     servicePlans: [],
   };
 }

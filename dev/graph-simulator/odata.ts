@@ -17,6 +17,8 @@ export interface ListOptions {
   defaultProperties?: readonly string[];
   /** Collections allowed in `any` lambdas, e.g. `{ assignedLicenses: ['skuId'] }`. */
   collections?: Readonly<Record<string, readonly string[]>>;
+  /** Graph serves fewer per page than `$top` asks for some selections (signInActivity: 500). */
+  maxPageSize?: (select: string[] | undefined) => number;
 }
 
 /** A `text/plain` answer (the `/$count` segment). */
@@ -89,7 +91,7 @@ export function listResponse(items: Item[], req: SimRequest, ctx: SimContext, op
   const filter = req.query.get('$filter');
   const predicate = filter ? parseFilter(filter, options.filterable, options.resource, { advanced, collections: options.collections }) : undefined;
   const select = parseSelect(req, options.type);
-  const top = parseTop(req);
+  const top = Math.min(parseTop(req), options.maxPageSize?.(select) ?? 999);
   const token = req.query.get('$skiptoken');
   let offset = 0;
   if (token !== null) {

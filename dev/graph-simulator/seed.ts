@@ -34,7 +34,9 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     directoryRoles: new Map(parsed.directoryRoles.map((r) => [r.id, { ...r }])),
     replicatingUntil: new Map(),
   };
-  for (const s of parsed.subscribedSkus) state.skus.set(s.skuId, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, enabled: s.enabled, consumedUnits: s.consumedUnits ?? 0 });
+  for (const s of parsed.subscribedSkus) {
+    state.skus.set(s.skuId, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, enabled: s.enabled, consumedUnits: s.consumedUnits ?? 0, suspended: s.suspended ?? 0, warning: s.warning ?? 0 });
+  }
   const now = new Date().toISOString();
   for (const raw of parsed.users) {
     const { directoryRoles, managerId, ...rest } = raw;

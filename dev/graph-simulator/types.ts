@@ -14,6 +14,15 @@ export const seedUserSchema = z
     managerId: z.string().nullable().optional(),
     assignedLicenses: z.array(assignedLicense).default([]),
     directoryRoles: z.array(z.string()).default([]),
+    /** Read-only in Graph (sign-ins write it); seeded here to stand in for a tenant's history. */
+    signInActivity: z
+      .object({
+        lastSignInDateTime: z.string().nullable().optional(),
+        lastSuccessfulSignInDateTime: z.string().nullable().optional(),
+        lastNonInteractiveSignInDateTime: z.string().nullable().optional(),
+      })
+      .nullable()
+      .optional(),
   })
   .catchall(z.unknown());
 
@@ -35,6 +44,9 @@ export const seedSkuSchema = z.object({
   skuPartNumber: z.string(),
   enabled: z.number().int().nonnegative(),
   consumedUnits: z.number().int().nonnegative().optional(),
+  /** prepaidUnits.suspended / .warning (expired or in grace); default 0. */
+  suspended: z.number().int().nonnegative().optional(),
+  warning: z.number().int().nonnegative().optional(),
 });
 
 export const seedSchema = z.object({
@@ -81,7 +93,7 @@ export interface GroupRecord {
   [property: string]: unknown;
 }
 
-export interface SkuRecord { skuId: string; skuPartNumber: string; enabled: number; consumedUnits: number }
+export interface SkuRecord { skuId: string; skuPartNumber: string; enabled: number; consumedUnits: number; suspended?: number; warning?: number }
 export interface DirectoryRoleRecord { id: string; displayName: string; roleTemplateId?: string }
 
 export interface SimulatorState {

@@ -76,6 +76,12 @@ function checkMailNickname(state: SimulatorState, nick: unknown, self?: string):
 
 export const USER_COLLECTIONS = { assignedLicenses: ['skuId'] } as const;
 
+/**
+ * Graph's user-list page when `signInActivity` is selected (docs, beta user-list after
+ * microsoft-graph-docs-contrib#9591, July 2025: 500; older docs said 120). `$top=999` still works.
+ */
+export const SIGN_IN_ACTIVITY_PAGE_SIZE = 500;
+
 /** Graph refuses `signInActivity` in tenants without Entra ID P1 (and without AuditLog.Read.All). */
 function checkSignInActivity(req: SimRequest, ctx: SimContext): void {
   if (ctx.signInActivityAvailable === false && /signInActivity/i.test(req.query.get('$select') ?? '')) {
@@ -88,6 +94,7 @@ export function listUsers(req: SimRequest, ctx: SimContext): Item {
   return listResponse([...ctx.state.users.values()].filter((u) => replicated(ctx.state, u)), req, ctx, {
     contextPath: 'users', type: 'user', resource: 'User', filterable: USER_FILTERABLE, collections: USER_COLLECTIONS,
     present: (u) => presentUser(u as UserRecord), defaultProperties: DEFAULT_USER_PROPERTIES,
+    maxPageSize: (select) => (select?.some((p) => p.toLowerCase() === 'signinactivity') ? SIGN_IN_ACTIVITY_PAGE_SIZE : 999),
   });
 }
 
@@ -137,7 +144,7 @@ export function createUser(req: SimRequest, ctx: SimContext): Item {
   return { '@odata.context': `${ctx.baseUrl}/$metadata#users/$entity`, ...presentUser(user) };
 }
 
-const READ_ONLY = new Set(['id', 'assignedLicenses', 'createdDateTime', 'deletedDateTime', 'assignedPlans', 'provisionedPlans', 'licenseAssignmentStates']);
+const READ_ONLY = new Set(['id', 'assignedLicenses', 'createdDateTime', 'signInActivity', 'deletedDateTime', 'assignedPlans', 'provisionedPlans', 'licenseAssignmentStates']);
 
 export function patchUser(req: SimRequest, ctx: SimContext, idOrUpn: string): void {
   const body = asObject(req.body);

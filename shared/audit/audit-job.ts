@@ -22,6 +22,17 @@ export interface AuditJobDeps {
 
 const pricesSchema = z.record(z.string().min(1), z.number().min(0));
 
+/** A setting the audit needs is unusable; the message names the setting, never a secret. */
+export class AuditConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditConfigurationError';
+  }
+}
+
+/** Whether the webhook was told: a failed notice is reported, not fatal (the report is already stored). */
+export type NotificationOutcome = 'not-configured' | 'nothing-to-say' | 'sent' | { failed: string };
+
 /** Built-in list prices, overridden by LICENCE_PRICES_FILE; a bad file names itself and stops. */
 export function loadPrices(settings: Settings): Record<string, number> {
   if (!settings.LICENCE_PRICES_FILE) return { ...DEFAULT_MONTHLY_PRICES };
@@ -29,22 +40,26 @@ export function loadPrices(settings: Settings): Record<string, number> {
   try {
     json = JSON.parse(readFileSync(settings.LICENCE_PRICES_FILE, 'utf8'));
   } catch (error) {
-    throw new Error(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE} cannot be read as JSON: ${(error as Error).message}`);
+    throw new AuditConfigurationError(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE} cannot be read as JSON: ${(error as Error).message}`);
   }
   const parsed = pricesSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new AuditConfigurationError(`LICENCE_PRICES_FILE ${settings.LICENCE_PRICES_FILE}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'} ${i.message}`).join('; ')}`);
   return { ...DEFAULT_MONTHLY_PRICES, ...parsed.data };
 }
 
 /** Runs the audit, keeps the report, publishes per-SKU metrics and notifies when a threshold is crossed. */
-export async function runAuditJob(deps: AuditJobDeps, reportUrl?: string): Promise<{ report: LicenceAuditReport; alerts: string[] }> {
+export async function runAuditJob(
+  deps: AuditJobDeps,
+  reportUrl?: string,
+): Promise<{ report: LicenceAuditReport; alerts: string[]; notification: NotificationOutcome }> {
+  const prices = loadPrices(deps.settings);
   const report = await runLicenceAudit(
     {
       graph: deps.graph,
       policy: deps.policy,
       now: deps.now,
       tenantId: 'default',
-      prices: loadPrices(deps.settings),
+      prices,
       lowStockThreshold: deps.settings.LICENCE_LOW_STOCK_THRESHOLD,
       inactiveDays: deps.settings.LICENCE_INACTIVE_DAYS,
     },
@@ -59,6 +74,16 @@ export async function runAuditJob(deps: AuditJobDeps, reportUrl?: string): Promi
   }
   deps.telemetry.trackMetric('licence.wasteMonthlyCost', report.wasteMonthlyCost, { tenantId: report.tenantId });
   const alerts = alertsOf(report, deps.settings.LICENCE_WASTE_ALERT_MONTHLY);
-  if (deps.settings.AUDIT_NOTIFY_WEBHOOK_URL) await notifyWebhook(deps.settings.AUDIT_NOTIFY_WEBHOOK_URL, report, alerts, reportUrl);
-  return { report, alerts };
+  return { report, alerts, notification: await notify(deps.settings.AUDIT_NOTIFY_WEBHOOK_URL, report, alerts, reportUrl) };
+}
+
+async function notify(url: string | undefined, report: LicenceAuditReport, alerts: string[], reportUrl?: string): Promise<NotificationOutcome> {
+  if (!url) return 'not-configured';
+  if (alerts.length === 0) return 'nothing-to-say';
+  try {
+    await notifyWebhook(url, report, alerts, reportUrl);
+    return 'sent';
+  } catch (error) {
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
 }

@@ -16,5 +16,13 @@ export async function notifyWebhook(url: string, report: LicenceAuditReport, ale
   const text = [`Licence audit ${report.generatedAt.slice(0, 10)} (${report.tenantId}):`, ...alerts.map((a) => `• ${a}`), ...(reportUrl ? [reportUrl] : [])].join('\n');
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }), signal: AbortSignal.timeout(10_000) });
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`audit notification webhook answered ${response.status}`);
+  // The webhook URL is a credential (whoever has it can post): only the status goes into errors.
+  if (!response.ok) throw new WebhookRejectedError(response.status);
+}
+
+export class WebhookRejectedError extends Error {
+  constructor(readonly status: number) {
+    super(`audit notification webhook answered ${status}`);
+    this.name = 'WebhookRejectedError';
+  }
 }

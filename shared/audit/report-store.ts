@@ -1,19 +1,55 @@
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { ManagedIdentityCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Settings } from '../config/settings';
 import type { LicenceAuditReport } from './report';
+
+/** One stored report, as listed without downloading it. */
+export interface ReportSummary {
+  id: string;
+  generatedAt: string;
+  usersScanned: number;
+  wasteMonthlyCost: number;
+  lowStockSkus: number;
+}
 
 /** Where audit reports are kept, with history. */
 export interface ReportStore {
   save(report: LicenceAuditReport): Promise<void>;
   latest(): Promise<LicenceAuditReport | undefined>;
-  /** Newest first. */
+  /** Full reports, newest first. */
   history(limit: number): Promise<LicenceAuditReport[]>;
+  /** Summaries, newest first, from blob metadata (no downloads). */
+  list(limit: number): Promise<ReportSummary[]>;
+}
+
+export class AuditStorageNotConfiguredError extends Error {
+  constructor() {
+    super('No storage configured for licence audit reports: set AzureWebJobsStorage or AzureWebJobsStorage__accountName');
+    this.name = 'AuditStorageNotConfiguredError';
+  }
+}
+
+const MAX_TIME = 9_999_999_999_999;
+
+/** `reports/<inverted time>-<id>.json`: a plain (ascending) listing is newest first, so reading stops at `limit`. */
+export function blobNameOf(report: Pick<LicenceAuditReport, 'generatedAt' | 'id'>): string {
+  return `reports/${String(MAX_TIME - new Date(report.generatedAt).getTime()).padStart(13, '0')}-${report.id}.json`;
+}
+
+export function summaryOf(report: LicenceAuditReport): ReportSummary {
+  return {
+    id: report.id,
+    generatedAt: report.generatedAt,
+    usersScanned: report.usersScanned,
+    wasteMonthlyCost: report.wasteMonthlyCost,
+    lowStockSkus: report.skus.filter((s) => s.lowStock).length,
+  };
 }
 
 /**
- * Blob Storage: `reports/<generatedAt>-<id>.json` per run (names sort by time) and the app's own
- * storage account (identity-based in Azure, Azurite locally).
+ * Blob Storage, in the app's own storage account: connection string (Azurite locally) or
+ * managed identity with `AzureWebJobsStorage__accountName` — the same choice as the ledger's
+ * `createTableClient`.
  */
 export class BlobReportStore implements ReportStore {
   private ready: Promise<unknown> | undefined;
@@ -21,20 +57,16 @@ export class BlobReportStore implements ReportStore {
   constructor(private readonly container: ContainerClient) {}
 
   static fromSettings(settings: Settings): BlobReportStore {
-    const service = settings.AzureWebJobsStorage
-      ? BlobServiceClient.fromConnectionString(settings.AzureWebJobsStorage)
-      : new BlobServiceClient(
-          `https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`,
-          settings.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID }) : new ManagedIdentityCredential(),
-        );
-    return new BlobReportStore(service.getContainerClient(settings.AUDIT_CONTAINER_NAME));
+    return new BlobReportStore(createBlobServiceClient(settings).getContainerClient(settings.AUDIT_CONTAINER_NAME));
   }
 
   async save(report: LicenceAuditReport): Promise<void> {
     await this.ensure();
     const body = JSON.stringify(report);
-    await this.container.getBlockBlobClient(`reports/${report.generatedAt}-${report.id}.json`).upload(body, Buffer.byteLength(body), {
+    const summary = summaryOf(report);
+    await this.container.getBlockBlobClient(blobNameOf(report)).upload(body, Buffer.byteLength(body), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
+      metadata: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k.toLowerCase(), String(v)])),
     });
   }
 
@@ -43,11 +75,28 @@ export class BlobReportStore implements ReportStore {
   }
 
   async history(limit: number): Promise<LicenceAuditReport[]> {
+    const names = (await this.newest(limit)).map((b) => b.name);
+    return Promise.all(names.map(async (name) => JSON.parse((await this.container.getBlobClient(name).downloadToBuffer()).toString('utf8')) as LicenceAuditReport));
+  }
+
+  async list(limit: number): Promise<ReportSummary[]> {
+    return (await this.newest(limit)).map(({ metadata: m }) => ({
+      id: m.id ?? '',
+      generatedAt: m.generatedat ?? '',
+      usersScanned: Number(m.usersscanned),
+      wasteMonthlyCost: Number(m.wastemonthlycost),
+      lowStockSkus: Number(m.lowstockskus),
+    }));
+  }
+
+  private async newest(limit: number): Promise<{ name: string; metadata: Record<string, string | undefined> }[]> {
     await this.ensure();
-    const names: string[] = [];
-    for await (const blob of this.container.listBlobsFlat({ prefix: 'reports/' })) names.push(blob.name);
-    const newest = names.sort().reverse().slice(0, limit);
-    return Promise.all(newest.map(async (name) => JSON.parse((await this.container.getBlobClient(name).downloadToBuffer()).toString('utf8')) as LicenceAuditReport));
+    const found: { name: string; metadata: Record<string, string | undefined> }[] = [];
+    for await (const blob of this.container.listBlobsFlat({ prefix: 'reports/', includeMetadata: true })) {
+      found.push({ name: blob.name, metadata: blob.metadata ?? {} });
+      if (found.length >= limit) break;
+    }
+    return found;
   }
 
   private ensure(): Promise<unknown> {
@@ -57,4 +106,13 @@ export class BlobReportStore implements ReportStore {
     });
     return this.ready;
   }
+}
+
+export function createBlobServiceClient(settings: Settings): BlobServiceClient {
+  if (settings.AzureWebJobsStorage) return BlobServiceClient.fromConnectionString(settings.AzureWebJobsStorage);
+  if (settings.AzureWebJobsStorage__accountName) {
+    const credential = settings.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
+    return new BlobServiceClient(`https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`, credential);
+  }
+  throw new AuditStorageNotConfiguredError();
 }

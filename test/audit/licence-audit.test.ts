@@ -76,6 +76,7 @@ describe('licence audit', () => {
     const e3 = report.skus.find((s) => s.skuPartNumber === 'SPE_E3')!;
     expect(e3.available).toBe(e3.enabled - e3.consumed);
     expect(e3.productName).toBe('Microsoft 365 E3');
+    expect(report.skus.find((s) => s.skuPartNumber === 'SPE_E5')).toMatchObject({ skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', productName: 'Microsoft 365 E5', suspended: 2, warning: 3 });
   });
 
   it('when a threshold is crossed, then the webhook gets counts and products, never user names', () => {

@@ -28,6 +28,9 @@ export async function seedAuditTenant(host: TestHost): Promise<void> {
   // A contractor given the staff licence by hand: a licence the rules do not give.
   await sim.graph('POST', `/users/${id('AU07')}/assignLicense`, { addLicenses: [{ skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', disabledPlans: [] }], removeLicenses: [] });
 
+  // Units in their grace period (warning) and expired (suspended), as a lapsing subscription shows them.
+  Object.assign(host.simulator!.state.skus.get(E5)!, { suspended: 2, warning: 3 });
+
   // Sign-in activity is read-only in Graph; the simulator's state stands in for a real tenant's history.
   const now = Date.now();
   for (const user of host.simulator!.state.users.values()) {
