@@ -27,6 +27,7 @@ FALLBACK_ROLES=(
   UserAuthenticationMethod.ReadWrite.All
   User.RevokeSessions.All
   RoleManagement.Read.Directory
+  AuditLog.Read.All
 )
 # ----------------------------------------------------------------------------------------------
 

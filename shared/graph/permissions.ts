@@ -12,6 +12,7 @@ export const GRAPH_APP_ROLES = [
   'LicenseAssignment.ReadWrite.All',
   'Organization.Read.All',
   'RoleManagement.Read.Directory',
+  'AuditLog.Read.All',
 ] as const;
 
 export type GraphAppRole = (typeof GRAPH_APP_ROLES)[number];
@@ -28,6 +29,8 @@ const TAP: RoutePermission = { roles: ['UserAuthenticationMethod.ReadWrite.All']
 /** Every Graph route the app calls (`METHOD /pattern`, as the simulator labels them) and what it needs. */
 export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /users': USERS,
+  // Not a separate route: the licence audit's `$select=signInActivity` on GET /users.
+  'GET /users?$select=signInActivity': { roles: ['AuditLog.Read.All'], why: 'last sign-in for the inactive-licence audit (also needs Entra ID P1)' },
   'POST /users': USERS,
   'GET /users/{id}': USERS,
   'PATCH /users/{id}': { roles: ['User.ReadWrite.All', 'User-LifeCycleInfo.ReadWrite.All'], why: 'attributes; employeeLeaveDateTime needs the lifecycle permission' },
