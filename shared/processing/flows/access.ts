@@ -5,8 +5,7 @@ import type { AccessPolicy } from '../policy';
 import type { StepRunner } from '../step-runner';
 import { reconcileGroups, reconcileLicences } from '../steps/access';
 import { issueTemporaryAccessPass } from '../steps/credential';
-import { findUser } from '../steps/find-user';
-import { assertNotProtected } from '../steps/protection';
+import { requireAccount } from '../steps/find-user';
 
 /**
  * A one-off access change from a ticket, for a worker who has an account. Group and licence
@@ -17,15 +16,7 @@ import { assertNotProtected } from '../steps/protection';
 export async function runAccessChange(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   const change = event.change;
   if (!change) throw new StepFailure('access', false, 'MissingChange', 'an access event carries no change');
-  const user = await findUser(event, runner, deps);
-  if (!user) {
-    throw new StepFailure('find-user', false, 'UserNotFound', `no account has employeeId ${event.employee.employeeId}`, 'Send a joiner for this worker first, then replay.');
-  }
-  await runner.patch((r) => ({ ...r, userId: user.id }));
-  await runner.run('check-protection', async () => {
-    await assertNotProtected(deps.graph, user, deps.policy.protection);
-    return { outcome: 'done', detail: 'not a protected account' };
-  });
+  const user = await requireAccount(event, runner, deps, 'Send a joiner for this worker first, then replay.');
   if (change.action === 'reset-credential') {
     if (!deps.credentials) {
       throw new StepFailure('issue-temporary-access-pass', false, 'NoCredentialChannel', 'a credential reset was asked for but no credential channel is configured', 'Set CREDENTIAL_DELIVERY=webhook with its URL and secret, then replay.');

@@ -8,7 +8,7 @@ import { createAccount } from '../steps/create-user';
 import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
-import { assertNotProtected } from '../steps/protection';
+import { checkProtection } from '../steps/protection';
 
 /**
  * Joiner: the account, its manager, rule-based groups and licences. A joiner for a worker who
@@ -18,10 +18,7 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   const existing = await findUser(event, runner, deps);
   let user: DirectoryUser | undefined;
   if (existing) {
-    await runner.run('check-protection', async () => {
-      await assertNotProtected(deps.graph, existing, deps.policy.protection);
-      return { outcome: 'done', detail: 'not a protected account' };
-    });
+    await checkProtection(existing, runner, deps);
     await updateAttributes(event, existing, runner, deps);
     user = existing;
   } else {

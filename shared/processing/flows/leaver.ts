@@ -8,7 +8,7 @@ import type { StepRunner } from '../step-runner';
 import { applyMembershipChanges } from '../steps/access';
 import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/account';
 import { findUser } from '../steps/find-user';
-import { assertNotProtected } from '../steps/protection';
+import { checkProtection } from '../steps/protection';
 import { guardMassLeavers } from '../steps/mass-leaver-guard';
 import type { FlowResult } from './flow-result';
 
@@ -48,10 +48,7 @@ export async function runLeaver(
   if (phase === 'remove-licences') return removeLicencesPhase(user, runner, deps, leaveAt);
   if (phase === 'delete-account') return deletePhase(user, runner, deps);
 
-  await runner.run('check-protection', async () => {
-    await assertNotProtected(deps.graph, user, deps.policy.protection);
-    return { outcome: 'done', detail: 'not a protected account' };
-  });
+  await checkProtection(user, runner, deps);
   await guardMassLeavers(event, runner, deps, release);
   await setAccountEnabled(user, false, runner, deps);
   if (deps.policy.leaver.revokeSessions) await revokeSessions(user, runner, deps);

@@ -8,7 +8,7 @@ import { createAccount } from '../steps/create-user';
 import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
-import { assertNotProtected } from '../steps/protection';
+import { checkProtection } from '../steps/protection';
 
 /**
  * Rehire: the old account if it still exists, restored from deleted items within its 30 days,
@@ -35,10 +35,7 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
   const account = user;
   await runner.patch((r) => ({ ...r, userId: account.id }));
   if (!created) {
-    await runner.run('check-protection', async () => {
-      await assertNotProtected(deps.graph, account, deps.policy.protection);
-      return { outcome: 'done', detail: 'not a protected account' };
-    });
+    await checkProtection(account, runner, deps);
     await setAccountEnabled(account, true, runner, deps);
     await setLeaveDate(account, null, runner, deps);
     await updateAttributes(event, account, runner, deps);

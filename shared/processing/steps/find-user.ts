@@ -1,7 +1,9 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { findUserByEmployeeId, findUserByUpn, type DirectoryUser } from '../../graph/users';
 import type { ProcessingDeps } from '../deps';
+import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
+import { checkProtection } from './protection';
 
 /** Matches the worker's account by employeeId first, then by an explicit UPN from HR. */
 export async function findUser(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
@@ -16,5 +18,17 @@ export async function findUser(event: LifecycleEvent, runner: StepRunner, deps: 
     }
     return { outcome: 'done', detail: 'no account for this worker' };
   });
+  return user;
+}
+
+/**
+ * For events that only change an existing account (movers, ticket changes): the account, or a
+ * permanent `UserNotFound` that says what to send first; then recorded and checked for protection.
+ */
+export async function requireAccount(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, remedy: string): Promise<DirectoryUser> {
+  const user = await findUser(event, runner, deps);
+  if (!user) throw new StepFailure('find-user', false, 'UserNotFound', `no account has employeeId ${event.employee.employeeId}`, remedy);
+  await runner.patch((r) => ({ ...r, userId: user.id }));
+  await checkProtection(user, runner, deps);
   return user;
 }

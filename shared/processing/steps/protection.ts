@@ -2,7 +2,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { listUserDirectoryRoles, listUserGroups } from '../../graph/groups';
 import type { DirectoryUser } from '../../graph/users';
 import { StepFailure } from '../outcome';
+import type { ProcessingDeps } from '../deps';
 import type { ProtectionPolicy } from '../policy';
+import type { StepRunner } from '../step-runner';
 
 /**
  * Break-glass and admin accounts are never touched by automation. Checked before the first
@@ -34,4 +36,12 @@ function refuse(user: DirectoryUser, why: string): StepFailure {
     `${user.userPrincipalName} was not changed because ${why}`,
     'Change protected accounts by hand, or remove the protection in the rules file if this account should be managed.',
   );
+}
+
+/** The `check-protection` step every flow runs before its first change to an existing account. */
+export async function checkProtection(user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+  await runner.run('check-protection', async () => {
+    await assertNotProtected(deps.graph, user, deps.policy.protection);
+    return { outcome: 'done', detail: 'not a protected account' };
+  });
 }
