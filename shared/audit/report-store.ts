@@ -1,6 +1,6 @@
-import { ManagedIdentityCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Settings } from '../config/settings';
+import { appManagedIdentity } from '../runtime/identity';
 import type { LicenceAuditReport } from './report';
 
 /** One stored report, as listed without downloading it. */
@@ -111,8 +111,7 @@ export class BlobReportStore implements ReportStore {
 export function createBlobServiceClient(settings: Settings): BlobServiceClient {
   if (settings.AzureWebJobsStorage) return BlobServiceClient.fromConnectionString(settings.AzureWebJobsStorage);
   if (settings.AzureWebJobsStorage__accountName) {
-    const credential = settings.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
-    return new BlobServiceClient(`https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`, credential);
+    return new BlobServiceClient(`https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`, appManagedIdentity(settings));
   }
   throw new AuditStorageNotConfiguredError();
 }

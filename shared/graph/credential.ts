@@ -1,5 +1,6 @@
-import { DefaultAzureCredential, ManagedIdentityCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { isLoopbackUrl, type Settings } from '../config/settings';
+import { appManagedIdentity } from '../runtime/identity';
 
 /**
  * A fixed token for a loopback Graph simulator. It exists so the local path exercises the same
@@ -29,9 +30,7 @@ export function createGraphCredential(settings: Settings): TokenCredential {
         settings.AZURE_CLIENT_ID ? { managedIdentityClientId: settings.AZURE_CLIENT_ID } : {},
       );
     case 'managed-identity':
-      return settings.AZURE_CLIENT_ID
-        ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID })
-        : new ManagedIdentityCredential();
+      return appManagedIdentity(settings);
   }
 }
 

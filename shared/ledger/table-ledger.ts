@@ -1,7 +1,7 @@
 import { odata, RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
-import { ManagedIdentityCredential } from '@azure/identity';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
+import { appManagedIdentity } from '../runtime/identity';
 import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
 
 const EVENT_ROW = 'event';
@@ -159,10 +159,7 @@ export function createTableClient(settings: Settings, tableName: string): TableC
     });
   }
   if (settings.AzureWebJobsStorage__accountName) {
-    const credential = settings.AZURE_CLIENT_ID
-      ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID })
-      : new ManagedIdentityCredential();
-    return new TableClient(`https://${settings.AzureWebJobsStorage__accountName}.table.core.windows.net`, tableName, credential);
+    return new TableClient(`https://${settings.AzureWebJobsStorage__accountName}.table.core.windows.net`, tableName, appManagedIdentity(settings));
   }
   throw new Error('No storage configured: set AzureWebJobsStorage or AzureWebJobsStorage__accountName');
 }

@@ -1,6 +1,7 @@
 import { ServiceBusClient } from '@azure/service-bus';
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import { DefaultAzureCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
+import { appManagedIdentity } from '../runtime/identity';
 import type { QueueSender } from './types';
 
 let client: ServiceBusClient | undefined;
@@ -15,12 +16,7 @@ export function serviceBusClient(settings: Settings): ServiceBusClient {
   const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
   if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is not set');
   if (!client) {
-    const credential =
-      settings.GRAPH_CREDENTIAL === 'default'
-        ? new DefaultAzureCredential()
-        : settings.AZURE_CLIENT_ID
-          ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID })
-          : new ManagedIdentityCredential();
+    const credential = settings.GRAPH_CREDENTIAL === 'default' ? new DefaultAzureCredential() : appManagedIdentity(settings);
     client = new ServiceBusClient(namespace, credential);
   }
   return client;
