@@ -2,7 +2,7 @@
 // or CSV) signed to `POST /api/hr/events?dryRun=true` and prints, per event, the steps it would
 // take against the tenant as it is now. Nothing is queued or changed.
 import { readFileSync } from 'node:fs';
-import { signPayload } from '../shared/security/hmac-signature';
+import { postHrEvents } from './hr-client';
 import { DEV_HR_WEBHOOK_SECRET } from './local-host/local-host';
 
 interface PlannedStep {
@@ -26,14 +26,12 @@ async function main(): Promise<void> {
   const hostUrl = process.env.LOCAL_HOST_URL ?? `http://localhost:${process.env.PORT ?? 7071}`;
   const secret = process.env.HR_WEBHOOK_SECRET ?? DEV_HR_WEBHOOK_SECRET;
   const body = readFileSync(file, 'utf8');
-  const timestamp = Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = {
-    'content-type': contentTypeFor(file, explicitType),
-    'x-signature-timestamp': String(timestamp),
-    'x-signature': signPayload(secret, timestamp, body),
-  };
-  if (process.env.FUNCTION_KEY) headers['x-functions-key'] = process.env.FUNCTION_KEY;
-  const response = await fetch(`${hostUrl}/api/hr/events?dryRun=true`, { method: 'POST', headers, body });
+  const response = await postHrEvents(hostUrl, body, {
+    secret,
+    contentType: contentTypeFor(file, explicitType),
+    query: '?dryRun=true',
+    ...(process.env.FUNCTION_KEY ? { functionKey: process.env.FUNCTION_KEY } : {}),
+  });
   const result = (await response.json().catch(() => ({}))) as { events?: { eventId: string; type: string; employeeId: string; verdict: string; problem?: string; steps: PlannedStep[] }[]; issues?: unknown };
   if (response.status !== 200 || !result.events) {
     console.error(`POST /api/hr/events?dryRun=true -> ${response.status}`, JSON.stringify(result, null, 2));

@@ -1,6 +1,6 @@
 // `npm run send-sample`: posts a signed joiner to the local host, waits for it to finish and
 // shows the account in the simulated tenant. Same signing scheme an HR system would use.
-import { signPayload } from '../shared/security/hmac-signature';
+import { postHrEvents } from './hr-client';
 import { DEV_HR_WEBHOOK_SECRET } from './local-host/local-host';
 
 const hostUrl = process.env.LOCAL_HOST_URL ?? `http://localhost:${process.env.PORT ?? 7071}`;
@@ -27,16 +27,7 @@ const event = {
 
 async function main(): Promise<void> {
   const body = JSON.stringify(event);
-  const timestamp = Math.floor(Date.now() / 1000);
-  const response = await fetch(`${hostUrl}/api/hr/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-signature-timestamp': String(timestamp),
-      'x-signature': signPayload(secret, timestamp, body),
-    },
-    body,
-  });
+  const response = await postHrEvents(hostUrl, body, { secret });
   const accepted = (await response.json()) as { events?: { eventId: string; statusUrl: string }[] };
   console.log(`POST /api/hr/events -> ${response.status}`, JSON.stringify(accepted, null, 2));
   const first = accepted.events?.[0];

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signPayload } from '../../shared/security/hmac-signature';
+import { postHrEvents } from '../hr-client';
 import { loadSeed, startGraphSimulator, type RunningGraphSimulator } from '../graph-simulator';
 import { freePort, startAzurite } from '../local-host/azurite';
 import { compareTenant, type TenantComparison } from './compare';
@@ -155,13 +155,8 @@ async function waitUntilServing(url: string): Promise<void> {
 async function postUntilAccepted(url: string, batch: SoakEvent[]): Promise<void> {
   const body = JSON.stringify(batch);
   for (let attempt = 0; attempt < 600; attempt++) {
-    const timestamp = Math.floor(Date.now() / 1000);
     try {
-      const response = await fetch(`${url}/api/hr/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature-timestamp': String(timestamp), 'x-signature': signPayload(SECRET, timestamp, body) },
-        body,
-      });
+      const response = await postHrEvents(url, body, { secret: SECRET });
       if (response.status === 202) return;
       if (response.status === 400) throw new Error(`soak batch rejected: ${await response.text()}`);
     } catch (error) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalHost, type LocalHostOptions, type RunningLocalHost } from '../../dev/local-host/local-host';
-import { signPayload } from '../../shared/security/hmac-signature';
+import { postHrEvents } from '../../dev/hr-client';
 
 export const TEST_HR_SECRET = 'test-hr-webhook-secret-0123456789abcdef';
 
@@ -28,16 +28,7 @@ export async function startTestHost(options: Partial<LocalHostOptions> = {}): Pr
   const host = await startLocalHost({ port: 0, dataDir, timersPaused: true, log: (l) => logs.push(l), ...options, env });
 
   async function postHr(body: string, init: { contentType?: string; secret?: string; timestamp?: number; query?: string } = {}): Promise<Response> {
-    const timestamp = init.timestamp ?? Math.floor(Date.now() / 1000);
-    return fetch(`${host.url}/api/hr/events${init.query ?? ''}`, {
-      method: 'POST',
-      headers: {
-        'content-type': init.contentType ?? 'application/json',
-        'x-signature-timestamp': String(timestamp),
-        'x-signature': signPayload(init.secret ?? TEST_HR_SECRET, timestamp, body),
-      },
-      body,
-    });
+    return postHrEvents(host.url, body, { ...init, secret: init.secret ?? TEST_HR_SECRET });
   }
 
   async function waitForStatus(eventId: string, statuses = ['succeeded', 'failed', 'dead-lettered', 'skipped'], timeoutMs = 20_000) {
