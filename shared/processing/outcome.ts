@@ -1,7 +1,11 @@
 import type { EventRecord } from '../ledger/types';
 
-/** What processing decided; the queue handler turns it into exactly one settlement. */
-export type ProcessOutcome =
+/**
+ * What processing decided; the queue handler turns it into exactly one settlement. `inLane`:
+ * whether the event stood in its worker's lane when it started (undefined: not looked at), so
+ * settlement reads the lane again only when it has to.
+ */
+export type ProcessOutcome = { inLane?: boolean } & (
   | { kind: 'succeeded'; record: EventRecord }
   | { kind: 'skipped'; record: EventRecord; reason: string }
   /** Not due yet (a leaver's effective date, a later leaver phase): re-send at `at`. */
@@ -11,7 +15,8 @@ export type ProcessOutcome =
   /** Transient: try again later (scheduled re-send), up to the attempt limit. */
   | { kind: 'retry'; record: EventRecord; step: string; reason: string; retryAfterMs?: number }
   /** Permanent: a person must act; `reason` is short, `description` says what to fix. */
-  | { kind: 'dead-letter'; record?: EventRecord; reason: string; description: string };
+  | { kind: 'dead-letter'; record?: EventRecord; reason: string; description: string }
+);
 
 /** Later parts of a leaver, each carried by a scheduled copy of the event. */
 export type EventPhase = 'remove-licences' | 'delete-account';

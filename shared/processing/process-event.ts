@@ -35,10 +35,15 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
   }
 
   if (!phase && deps.mode === 'apply') {
-    const waiting = await waitForEarlierEvent(event, deps);
-    if (waiting) return waiting;
+    const lane = await checkLane(event, deps);
+    if ('waiting' in lane) return lane.waiting;
+    return { ...(await runAttempt(event, deps, options)), inLane: lane.inLane };
   }
+  return runAttempt(event, deps, options);
+}
 
+/** One attempt at the event's flow, recorded step by step, turned into an outcome. */
+async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: ProcessOptions): Promise<ProcessOutcome> {
   const started = await deps.ledger.update(event, (r) => ({
     ...r,
     status: 'processing',
@@ -82,18 +87,18 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
  * so while an earlier event of this worker is waiting for its retry, this one queues behind it
  * (see `EmployeeLane`) and wakes just after the earlier one is due.
  */
-async function waitForEarlierEvent(event: LifecycleEvent, deps: ProcessingDeps): Promise<ProcessOutcome | undefined> {
+async function checkLane(event: LifecycleEvent, deps: ProcessingDeps): Promise<{ waiting: ProcessOutcome } | { inLane: boolean }> {
   const key = employeeKey(event);
   let lane = await deps.ledger.getLane(key);
   let head = lane.order[0];
-  if (head === undefined || head === event.eventId) return undefined;
+  if (head === undefined || head === event.eventId) return { inLane: head !== undefined };
   // A head that finished but was not taken out (a crash between the two) must not block forever.
   const headRecord = await deps.ledger.get(head);
   if (headRecord && terminal.has(headRecord.status)) {
     const finished = head;
     lane = await deps.ledger.updateLane(key, (l) => ({ order: l.order.filter((id) => id !== finished) }));
     head = lane.order[0];
-    if (head === undefined || head === event.eventId) return undefined;
+    if (head === undefined || head === event.eventId) return { inLane: head !== undefined };
   }
   if (!lane.order.includes(event.eventId)) {
     await deps.ledger.updateLane(key, (l) => ({ ...l, order: l.order.includes(event.eventId) ? l.order : [...l.order, event.eventId] }));
@@ -108,7 +113,7 @@ async function waitForEarlierEvent(event: LifecycleEvent, deps: ProcessingDeps):
     updatedAt: deps.now().toISOString(),
     error: { code: 'WaitingForEarlierEvent', message: reason },
   }));
-  return { kind: 'waiting', record, at, reason };
+  return { waiting: { kind: 'waiting', record, at, reason } };
 }
 
 async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {

@@ -21,8 +21,13 @@ function waitCountOf(message: ReceivedMessage): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
 }
 
-/** Takes a finished event out of its worker's lane, so the events waiting behind it may run. */
-async function leaveLane(event: LifecycleEvent, deps: SettleDeps): Promise<void> {
+/**
+ * Takes a finished event out of its worker's lane, so the events waiting behind it may run.
+ * `inLane: false` (it was not in the lane when it started, and only the event itself can enter
+ * it) skips the read: most events never see a lane.
+ */
+async function leaveLane(event: LifecycleEvent, deps: SettleDeps, inLane: boolean | undefined): Promise<void> {
+  if (inLane === false) return;
   const key = employeeKey(event);
   const lane = await deps.ledger.getLane(key);
   if (!lane.order.includes(event.eventId)) return;
@@ -85,7 +90,7 @@ export async function settleOutcome(
   switch (outcome.kind) {
     case 'succeeded':
     case 'skipped':
-      if (event) await leaveLane(event, deps);
+      if (event) await leaveLane(event, deps, outcome.inLane);
       await actions.complete(message);
       return 'completed';
     case 'waiting': {
@@ -107,7 +112,7 @@ export async function settleOutcome(
       const attempt = retryAttemptOf(message) + 1;
       if (!event || attempt >= policy.maxAttempts) {
         const description = `Step ${outcome.step} still failing after ${attempt} attempts: ${outcome.reason}. Fix the cause, then replay this event.`;
-        return deadLetter(message, event, actions, deps, 'RetriesExhausted', description, outcome.step);
+        return deadLetter(message, event, actions, deps, 'RetriesExhausted', description, outcome.inLane, outcome.step);
       }
       const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
       // Before the copy is sent: later events of this worker must find this one at the head.
@@ -133,7 +138,7 @@ export async function settleOutcome(
     case 'scheduled': {
       if (!event) throw new Error('a scheduled outcome needs its event');
       // A date the business chose (a leaver's last day) does not hold the worker's other events.
-      await leaveLane(event, deps);
+      await leaveLane(event, deps, outcome.inLane);
       const copy = toEventMessage(event);
       const suffix = outcome.phase ? `~${outcome.phase}` : '~due';
       await deps.processingQueue.scheduleMessages(
@@ -148,7 +153,7 @@ export async function settleOutcome(
       return 'scheduled';
     }
     case 'dead-letter':
-      return deadLetter(message, event, actions, deps, outcome.reason, outcome.description);
+      return deadLetter(message, event, actions, deps, outcome.reason, outcome.description, outcome.inLane);
   }
 }
 
@@ -159,10 +164,11 @@ async function deadLetter(
   deps: SettleDeps,
   reason: string,
   description: string,
+  inLane: boolean | undefined,
   step?: string,
 ): Promise<'dead-lettered'> {
   if (event) {
-    await leaveLane(event, deps);
+    await leaveLane(event, deps, inLane);
     await deps.ledger.update(event, (r) => ({
       ...r,
       status: 'dead-lettered',
