@@ -60,38 +60,11 @@ function resolve<K extends keyof AppServices>(key: K): AppServices[K] {
   return created;
 }
 
-const view: AppServices = {
-  get settings() {
-    return resolve('settings');
-  },
-  get ledger() {
-    return resolve('ledger');
-  },
-  get pendingLinks() {
-    return resolve('pendingLinks');
-  },
-  get policy() {
-    return resolve('policy');
-  },
-  get processingQueue() {
-    return resolve('processingQueue');
-  },
-  get graph() {
-    return resolve('graph');
-  },
-  get reportStore() {
-    return resolve('reportStore');
-  },
-  get deadLetters() {
-    return resolve('deadLetters');
-  },
-  get credentials() {
-    return resolve('credentials');
-  },
-  get telemetry() {
-    return resolve('telemetry');
-  },
-};
+/** Each service is created on first use, once per worker (the keys are the factories'). */
+const view = {} as AppServices;
+for (const key of Object.keys(azureFactories) as (keyof AppServices)[]) {
+  Object.defineProperty(view, key, { get: () => resolve(key), enumerable: true });
+}
 
 export function services(): AppServices {
   return view;
