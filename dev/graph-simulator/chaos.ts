@@ -10,7 +10,7 @@ export interface ChaosOptions {
 }
 
 /** mulberry32: small, fast, deterministic for a given seed. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,3 +1,5 @@
+import { prng } from '../graph-simulator/chaos';
+
 /**
  * The soak's input and, computed from the input alone, the tenant it must produce. Independent of
  * the engine on purpose: if both shared code, a bug in one would hide in the other.
@@ -40,23 +42,12 @@ export const SOAK_RULES = {
   protected: { userPrincipalNames: ['breakglass@contoso.com'], groups: [], directoryRoleHolders: true },
 };
 
-/** A small deterministic PRNG so a soak can be re-run with the same input. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `workers` joiners (one in ten is a manager of the next nine, and every third team's manager is
  * posted after the team), then movers (20%), leavers (10%) and rehires (half of the leavers).
  */
 export function buildWorkload(workers: number, seed = 7): Workload {
-  const rand = random(seed);
+  const rand = prng(seed); // deterministic: a soak can be re-run with the same input
   const at = (n: number) => new Date(Date.UTC(2026, 10, 22, 9, 0, n)).toISOString();
   const id = (i: number) => `S${String(i).padStart(5, '0')}`;
   const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)] as T;
