@@ -1,9 +1,10 @@
 import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/function-declarations';
 import { fromEventMessage, InvalidEventMessageError } from '../shared/messaging/event-messages';
-import type { ServiceBusTriggerInput } from '../shared/messaging/types';
+import type { LifecycleEvent } from '../shared/domain/events';
+import type { ReceivedMessage, ServiceBusTriggerInput } from '../shared/messaging/types';
 import { processEvent } from '../shared/processing/process-event';
-import { processOptionsOf, settleOutcome } from '../shared/processing/settle';
+import { processOptionsOf, settleOutcome, type SettleDeps } from '../shared/processing/settle';
 import { services } from '../shared/runtime/services';
 import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
 import { runInOperation } from '../shared/telemetry/operation-context';
@@ -16,26 +17,36 @@ import { runInOperation } from '../shared/telemetry/operation-context';
 export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
   const { graph, ledger, pendingLinks, policy, settings, processingQueue, credentials, telemetry } = services();
   const now = () => new Date();
+  const deps = { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
+  const settleDeps = { processingQueue, ledger, now };
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
-    let event;
-    try {
-      event = fromEventMessage(message);
-    } catch (error) {
-      if (!(error instanceof InvalidEventMessageError)) throw error;
-      const description = `Message ${String(message.messageId)} is not a lifecycle event: ${error.message}. It was not processed; fix the sender.`;
-      await settleOutcome(message, undefined, { kind: 'dead-letter', reason: 'InvalidMessage', description }, input.actions, { processingQueue, ledger, now });
-      context.warn(description);
-      continue;
-    }
-    const deps = { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
-    const current = event;
-    await runInOperation({ eventId: current.eventId, tenantId: current.tenantId, eventType: current.type }, async () => {
-      const outcome = await processEvent(current, deps, processOptionsOf(message));
-      const settled = await settleOutcome(message, current, outcome, input.actions, { processingQueue, ledger, now });
-      recordSettlement(telemetry, current, outcome, settled, now());
-      context.log(JSON.stringify({ eventId: current.eventId, tenantId: current.tenantId, type: current.type, outcome: outcome.kind, settled }));
+    const event = await parseOrDeadLetter(message, input, settleDeps, context);
+    if (!event) continue;
+    await runInOperation({ eventId: event.eventId, tenantId: event.tenantId, eventType: event.type }, async () => {
+      const outcome = await processEvent(event, deps, processOptionsOf(message));
+      const settled = await settleOutcome(message, event, outcome, input.actions, settleDeps);
+      recordSettlement(telemetry, event, outcome, settled, now());
+      context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled }));
     });
+  }
+}
+
+/** The event a message carries; a message that is not one is dead-lettered (a permanent sender fault). */
+async function parseOrDeadLetter(
+  message: ReceivedMessage,
+  input: ServiceBusTriggerInput,
+  settleDeps: SettleDeps,
+  context: InvocationContext,
+): Promise<LifecycleEvent | undefined> {
+  try {
+    return fromEventMessage(message);
+  } catch (error) {
+    if (!(error instanceof InvalidEventMessageError)) throw error;
+    const description = `Message ${String(message.messageId)} is not a lifecycle event: ${error.message}. It was not processed; fix the sender.`;
+    await settleOutcome(message, undefined, { kind: 'dead-letter', reason: 'InvalidMessage', description }, input.actions, settleDeps);
+    context.warn(description);
+    return undefined;
   }
 }
 

@@ -83,4 +83,12 @@ describe('Graph faults', () => {
     expect(t.sim.groupsOf(users[0]!.id)).toEqual(['SG-All-Staff', 'SG-Engineering']);
     expect(t.sim.skusOf(users[0]!)).toEqual(['SPE_E3']);
   }, 30_000);
+
+  it('when a message on the processing queue is not a lifecycle event, then it is dead-lettered as InvalidMessage naming the fields, never retried', async () => {
+    await t.host.bus.createSender(t.host.settings.PROCESSING_QUEUE_NAME).sendMessages({ messageId: 'garbage-1', sessionId: 'default:X', body: { type: 'promotion' } });
+    await t.host.bus.waitForIdle();
+    const letter = t.host.bus.peekDeadLetters(t.host.settings.PROCESSING_QUEUE_NAME).find((m) => m.messageId === 'garbage-1');
+    expect(letter).toMatchObject({ deadLetterReason: 'InvalidMessage', deliveryCount: 1 });
+    expect(letter?.deadLetterErrorDescription).toContain('employee');
+  });
 });
