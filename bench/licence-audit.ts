@@ -34,8 +34,9 @@ async function main(): Promise<void> {
       AzureWebJobsStorage: azurite.connectionString, AUDIT_CONTAINER_NAME: 'bench-audits',
     });
     const requests: Record<string, number> = {};
-    const graph = createGraphClient(settings, new LocalSimulatorCredential(settings.GRAPH_BASE_URL), (d) => {
-      requests[d.route] = (requests[d.route] ?? 0) + 1;
+    const graph = createGraphClient(settings, {
+      credential: new LocalSimulatorCredential(settings.GRAPH_BASE_URL),
+      recordDependency: (d) => void (requests[d.route] = (requests[d.route] ?? 0) + 1),
     });
     let metrics = 0;
     const telemetry: Telemetry = { ...noTelemetry, trackMetric: () => void metrics++ };

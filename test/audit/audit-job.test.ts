@@ -67,7 +67,7 @@ function job(env: Record<string, string> = {}) {
   const metrics: { name: string; value: number; dims?: Record<string, string> }[] = [];
   const store = new MemoryStore();
   const deps = {
-    graph: createGraphClient(settings, new LocalSimulatorCredential(sim.url)),
+    graph: createGraphClient(settings, { credential: new LocalSimulatorCredential(sim.url) }),
     policy: loadAccessPolicy(path.join(__dirname, '..', '..', 'config', 'rules.json')),
     settings, store, now: () => new Date(),
     telemetry: { ...noTelemetry, trackMetric: (name: string, value: number, dims?: Record<string, string>) => void metrics.push({ name, value, ...(dims ? { dims } : {}) }) },

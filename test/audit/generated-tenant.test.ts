@@ -38,7 +38,7 @@ async function audit(): Promise<LicenceAuditReport> {
   const settings = parseSettings({ LIFECYCLE_RUNTIME: 'local', HR_WEBHOOK_SECRET: 'x'.repeat(32), GRAPH_BASE_URL: sim.url, GRAPH_CREDENTIAL: 'local' });
   return runLicenceAudit(
     {
-      graph: createGraphClient(settings, new LocalSimulatorCredential(sim.url)),
+      graph: createGraphClient(settings, { credential: new LocalSimulatorCredential(sim.url) }),
       policy: loadAccessPolicy(path.join(__dirname, '..', '..', 'config', 'rules.json')),
       now: () => NOW, tenantId: 'generated', prices: DEFAULT_MONTHLY_PRICES, lowStockThreshold: 5, inactiveDays: 90,
     },

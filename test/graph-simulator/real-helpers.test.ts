@@ -12,7 +12,7 @@ import { IDS, startSimulator } from './harness';
 /** Our production Graph helpers, through the real SDK client and local credential, against the simulator. */
 describe('Graph simulator driven by the app\'s own Graph helpers', () => {
   let sim: RunningGraphSimulator;
-  const client = () => createGraphClient({ GRAPH_BASE_URL: sim.url } as Settings, new LocalSimulatorCredential(sim.url));
+  const client = () => createGraphClient({ GRAPH_BASE_URL: sim.url } as Settings, { credential: new LocalSimulatorCredential(sim.url) });
   beforeEach(async () => { sim = await startSimulator(); });
   afterEach(async () => { await sim.close(); });
 

@@ -1,0 +1,195 @@
+import type { Settings } from '../config/settings';
+
+/**
+ * Keeps one tenant's Graph traffic from this worker just under the tenant's throttle budget.
+ *
+ * Graph's identity limits are per app and tenant: a resource-unit budget per 10 s and 3,000
+ * writes per 150 s. Writes are the ceiling for lifecycle work, so they are paced by a token
+ * bucket at a known rate; everything else is bounded by an AIMD concurrency window (additive
+ * increase while Graph answers, halved on a 429), and a 429's `Retry-After` closes a gate for
+ * every request of the tenant, not only the one that was refused — the others would be refused
+ * too. When several instances share a tenant, each has its own governor: their combined rate
+ * overshoots, Graph answers 429 and every instance cuts its write rate multiplicatively, so
+ * they settle on shares of the budget (docs/benchmarks.md, "Scale-out").
+ */
+export interface GovernorOptions {
+  /** Writes per second this worker may send to the tenant (Graph: 3,000 / 150 s = 20). */
+  writesPerSecond: number;
+  /** Writes that may go at once after a quiet spell. */
+  writeBurst?: number;
+  /** Graph requests in flight at first, and at most. */
+  initialConcurrency?: number;
+  maxConcurrency?: number;
+  now?: () => number;
+}
+
+export interface GovernorSnapshot {
+  concurrency: number;
+  inFlight: number;
+  writesPerSecond: number;
+  gateOpensInMs: number;
+  throttled: number;
+}
+
+/** What a response told us about the budget. */
+export interface ResponseSignal {
+  status: number;
+  isWrite: boolean;
+  retryAfterMs?: number;
+  /** `x-ms-throttle-limit-percentage`: share of the budget used (Graph sends it above 0.8). */
+  limitPercentage?: number;
+}
+
+const MIN_WRITE_RATE = 0.5;
+const DECREASE_COOLDOWN_MS = 1_000;
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+/** After a cut to 70 %, about 20 s of accepted writes at any rate bring it back (0.3 / 20). */
+const RATE_RECOVERY_PER_WRITE = 0.015;
+
+export class GraphGovernor {
+  private readonly now: () => number;
+  private readonly maxRate: number;
+  private readonly burst: number;
+  private readonly maxConcurrency: number;
+  private rate: number;
+  private tokens: number;
+  private refilledAt: number;
+  private window: number;
+  private inFlight = 0;
+  private gateUntil = 0;
+  private lastDecrease = -Infinity;
+  private throttled = 0;
+  private readonly tokenWaiters: (() => void)[] = [];
+  private readonly slotWaiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: GovernorOptions) {
+    if (!(options.writesPerSecond > 0)) throw new RangeError('writesPerSecond must be positive');
+    this.now = options.now ?? Date.now;
+    this.maxRate = options.writesPerSecond;
+    this.rate = options.writesPerSecond;
+    this.burst = Math.max(1, options.writeBurst ?? Math.ceil(options.writesPerSecond / 4));
+    this.tokens = this.burst;
+    this.refilledAt = this.now();
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 32);
+    this.window = Math.min(this.maxConcurrency, Math.max(1, options.initialConcurrency ?? 8));
+  }
+
+  /**
+   * Waits until the request may go: the gate is open, a concurrency slot is free and, for a
+   * write, a write token is taken (unless the caller already holds one from `reserveWrite`).
+   * The returned function must be called with what the response said.
+   */
+  async acquire(isWrite: boolean, writeAlreadyReserved = false): Promise<(signal: ResponseSignal) => void> {
+    if (isWrite && !writeAlreadyReserved) await this.reserveWrite();
+    await new Promise<void>((resolve) => {
+      this.slotWaiters.push(resolve);
+      this.wake();
+    });
+    let released = false;
+    return (signal) => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.observe(signal);
+      this.wake();
+    };
+  }
+
+  /**
+   * Takes one write token now, for a request that is sent later. Used by coalescers: while
+   * their batch waits for its token, more items join it, so batches grow exactly when writes
+   * are scarce and stay small (fast) when they are not.
+   */
+  reserveWrite(): Promise<void> {
+    return new Promise((resolve) => {
+      this.tokenWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
+  snapshot(): GovernorSnapshot {
+    return {
+      concurrency: Math.floor(this.window),
+      inFlight: this.inFlight,
+      writesPerSecond: Number(this.rate.toFixed(2)),
+      gateOpensInMs: Math.max(0, this.gateUntil - this.now()),
+      throttled: this.throttled,
+    };
+  }
+
+  private observe(signal: ResponseSignal): void {
+    const now = this.now();
+    if (signal.status === 429) {
+      this.throttled++;
+      this.gateUntil = Math.max(this.gateUntil, now + (signal.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
+      // Requests already in flight when the budget ran out come back 429 together: one cut per
+      // spell, not one per response.
+      if (now - this.lastDecrease >= DECREASE_COOLDOWN_MS) {
+        this.lastDecrease = now;
+        this.window = Math.max(1, this.window / 2);
+        if (signal.isWrite) {
+          this.refill(now);
+          this.rate = Math.max(MIN_WRITE_RATE, this.rate * 0.7);
+        }
+      }
+      return;
+    }
+    const pressure = signal.limitPercentage ?? 0;
+    if (pressure >= 1 && now - this.lastDecrease >= DECREASE_COOLDOWN_MS) {
+      this.lastDecrease = now;
+      this.window = Math.max(1, this.window * 0.8);
+    } else if (pressure < 0.9) {
+      this.window = Math.min(this.maxConcurrency, this.window + 1 / this.window);
+    }
+    if (signal.isWrite && signal.status < 500 && this.rate < this.maxRate) {
+      this.refill(now);
+      this.rate = Math.min(this.maxRate, this.rate + RATE_RECOVERY_PER_WRITE);
+    }
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+    this.refilledAt = now;
+  }
+
+  /**
+   * Lets waiters go in arrival order while they fit, then sleeps until the next one may. Token
+   * and slot waiters queue apart, so a read never waits behind a write's token.
+   */
+  private wake(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const now = this.now();
+    if (now < this.gateUntil) {
+      if (this.tokenWaiters.length > 0 || this.slotWaiters.length > 0) this.sleep(this.gateUntil - now);
+      return;
+    }
+    while (this.slotWaiters.length > 0 && this.inFlight < Math.floor(this.window)) {
+      this.inFlight++;
+      (this.slotWaiters.shift() as () => void)();
+    }
+    this.refill(now);
+    while (this.tokenWaiters.length > 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      (this.tokenWaiters.shift() as () => void)();
+    }
+    if (this.tokenWaiters.length > 0) this.sleep(((1 - this.tokens) / this.rate) * 1000);
+  }
+
+  private sleep(ms: number): void {
+    this.timer = setTimeout(() => this.wake(), Math.max(1, Math.ceil(ms)));
+    this.timer.unref?.();
+  }
+}
+
+/** The governor for a tenant as the settings size it. */
+export function createGovernor(settings: Pick<Settings, 'GRAPH_WRITES_PER_SECOND' | 'GRAPH_MAX_CONCURRENCY'>): GraphGovernor {
+  return new GraphGovernor({
+    writesPerSecond: settings.GRAPH_WRITES_PER_SECOND,
+    maxConcurrency: settings.GRAPH_MAX_CONCURRENCY,
+    initialConcurrency: Math.min(8, settings.GRAPH_MAX_CONCURRENCY),
+  });
+}
