@@ -21,6 +21,7 @@ export interface FilterOptions {
 }
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
+const MAX_IN_VALUES = 15;
 const invalid = (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
 const unsupported = (detail: string) => new GraphError(400, 'Request_UnsupportedQuery', `Unsupported Query. ${detail}`.trim());
 
@@ -178,6 +179,10 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       const values: unknown[] = [norm(literal())];
       while (peek()?.value === ',') { next(); values.push(norm(literal())); }
       expect(')');
+      // Graph's wording (public report, microsoft-graph-docs #21098); advanced queries lift it.
+      if (!advanced && values.length > MAX_IN_VALUES) {
+        throw new GraphError(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${MAX_IN_VALUES}.`);
+      }
       return (item) => values.includes(norm(item[prop] ?? null));
     }
     if (operator === 'ne') {

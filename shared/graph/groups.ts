@@ -1,4 +1,4 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Client, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
 import { odataIn, odataString } from './odata';
 
@@ -68,16 +68,34 @@ export async function listUserDirectoryRoles(client: Client, userId: string): Pr
 }
 
 /** Adds a member; "already a member" counts as done. Returns whether a change was made. */
-export async function addGroupMember(client: Client, groupId: string, userId: string, graphBase: string): Promise<boolean> {
+export async function addGroupMember(client: Client, groupId: string, userId: string, graphBase: string, options: MiddlewareOptions[] = []): Promise<boolean> {
   try {
     await graphCall('add group member', () =>
-      client.api(`/groups/${groupId}/members/$ref`).post({ '@odata.id': `${graphBase}/v1.0/directoryObjects/${userId}` }),
+      client.api(`/groups/${groupId}/members/$ref`).middlewareOptions(options).post({ '@odata.id': `${graphBase}/v1.0/directoryObjects/${userId}` }),
     );
     return true;
   } catch (error) {
     if (error instanceof GraphRequestError && error.failure.kind === 'already-done') return false;
     throw error;
   }
+}
+
+/** Graph adds at most 20 members in one `members@odata.bind` PATCH. */
+export const MAX_BIND_MEMBERS = 20;
+
+/**
+ * Adds several members in one write (`PATCH /groups/{id}` with `members@odata.bind`). Graph
+ * applies it all or nothing: if any one is already a member or not visible, nothing changes and
+ * the whole request fails — callers then add one by one to learn which.
+ */
+export async function addGroupMembers(client: Client, groupId: string, userIds: readonly string[], graphBase: string, options: MiddlewareOptions[] = []): Promise<void> {
+  if (userIds.length > MAX_BIND_MEMBERS) throw new RangeError(`at most ${MAX_BIND_MEMBERS} members per request`);
+  await graphCall('add group members', () =>
+    client
+      .api(`/groups/${groupId}`)
+      .middlewareOptions(options)
+      .patch({ 'members@odata.bind': userIds.map((id) => `${graphBase}/v1.0/directoryObjects/${id}`) }),
+  );
 }
 
 /** Removes a member; "not a member" (404) counts as done. Returns whether a change was made. */

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
-import { odataString } from './odata';
+import { odataIn, odataString } from './odata';
 
 /** The user properties this app reads; every name exists on microsoft.graph.user (checked by a test). */
 export const USER_SELECT = [
@@ -58,6 +58,27 @@ export async function findUserByEmployeeId(client: Client, employeeId: string): 
     client.api('/users').filter(`employeeId eq ${odataString(employeeId)}`).select(select).top(2).get(),
   );
   return (page.value as DirectoryUser[])[0];
+}
+
+/** Graph accepts at most 15 values in one `in (...)` on directory objects. */
+export const MAX_IN_VALUES = 15;
+
+/**
+ * Many workers' accounts in one request, keyed by employeeId as asked (Graph compares them
+ * case-insensitively). A worker with two accounts gets the first, as a single lookup would.
+ */
+export async function findUsersByEmployeeIds(client: Client, employeeIds: readonly string[]): Promise<Map<string, DirectoryUser>> {
+  if (employeeIds.length > MAX_IN_VALUES) throw new RangeError(`at most ${MAX_IN_VALUES} employeeIds per lookup`);
+  const page = await graphCall('find users by employeeId', () =>
+    client.api('/users').filter(odataIn('employeeId', employeeIds)).select(select).top(999).get(),
+  );
+  const asked = new Map(employeeIds.map((id) => [id.toLowerCase(), id]));
+  const found = new Map<string, DirectoryUser>();
+  for (const user of page.value as DirectoryUser[]) {
+    const key = asked.get(String(user.employeeId ?? '').toLowerCase());
+    if (key !== undefined && !found.has(key)) found.set(key, user);
+  }
+  return found;
 }
 
 export async function findUserByUpn(client: Client, userPrincipalName: string): Promise<DirectoryUser | undefined> {
