@@ -45,8 +45,8 @@ export async function hrEvents(request: HttpRequest, context: InvocationContext)
   }
 
   if (request.query.get('dryRun') === 'true') {
-    const { graph, pendingLinks, policy, credentials } = services();
-    const plans = await planEvents(parsed.events, { graph, pendingLinks, policy, settings, now: () => new Date(), ...(credentials ? { credentials } : {}) });
+    const { graph, directory, pendingLinks, policy, credentials } = services();
+    const plans = await planEvents(parsed.events, { graph, directory, pendingLinks, policy, settings, now: () => new Date(), ...(credentials ? { credentials } : {}) });
     return { status: 200, jsonBody: { dryRun: true, events: plans } };
   }
 

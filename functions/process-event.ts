@@ -15,9 +15,9 @@ import { runInOperation } from '../shared/telemetry/operation-context';
  * on purpose so the host abandons the message and Service Bus redelivers it.
  */
 export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { graph, ledger, pendingLinks, policy, settings, processingQueue, credentials, telemetry } = services();
+  const { graph, directory, ledger, pendingLinks, policy, settings, processingQueue, credentials, telemetry } = services();
   const now = () => new Date();
-  const deps = { graph, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
+  const deps = { graph, directory, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
   const settleDeps = { processingQueue, ledger, now };
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {

@@ -228,6 +228,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'GRAPH_BASE_URL', value: graphBaseUrl }
         { name: 'GRAPH_CREDENTIAL', value: 'managed-identity' }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+        // Each instance starts at the tenant's whole write budget and backs off on 429 (AIMD), so
+        // instances scaled out for one tenant settle on shares of it (docs/benchmarks.md).
+        { name: 'GRAPH_WRITES_PER_SECOND', value: '19.5' }
+        { name: 'GRAPH_MAX_CONCURRENCY', value: '32' }
+        { name: 'GRAPH_BATCH_WAIT_MS', value: '1000' }
         { name: 'HR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${hrSecret.properties.secretUri})' }
         { name: 'HR_MAX_BODY_BYTES', value: '1048576' }
         { name: 'HR_MAX_RECORDS', value: '500' }

@@ -41,6 +41,20 @@ export const settingsSchema = z
       .uuid()
       .optional()
       .describe('Client id of the user-assigned managed identity used for Graph (absent: system-assigned).'),
+    GRAPH_WRITES_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .max(20)
+      .default(19.5)
+      .describe('Graph writes per second one instance sends to the tenant. Graph allows 3,000 per 150 s (20/s) per app and tenant; the default leaves a little for retries. With several instances each starts here and backs off on 429.'),
+    GRAPH_MAX_CONCURRENCY: positiveInt(32).describe('Most Graph requests in flight to the tenant from one instance; the window adapts below it (halved on 429).'),
+    GRAPH_BATCH_WAIT_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(5_000)
+      .default(1_000)
+      .describe('Longest a lookup or group add waits for others to share its Graph request; it waits only when others are expected, so a lone event goes at once.'),
     HR_WEBHOOK_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters')

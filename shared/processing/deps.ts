@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Settings } from '../config/settings';
+import type { TenantDirectory } from '../graph/tenant-directory';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { CredentialChannel } from '../credentials/channel';
@@ -8,6 +9,8 @@ import type { AccessPolicy } from './policy';
 /** Everything processing needs, passed in: the same domain runs in Azure, locally and in tests. */
 export interface ProcessingDeps {
   graph: Client;
+  /** Lookups by employeeId, group resolution and adds, SKUs: shared with the worker's other events. */
+  directory: TenantDirectory;
   ledger: Ledger;
   pendingLinks: PendingManagerLinks;
   policy: AccessPolicy;

@@ -3,6 +3,8 @@ import { BlobReportStore, type ReportStore } from '../audit/report-store';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
+import { createGovernor, type GraphGovernor } from '../graph/governor';
+import { TenantDirectory } from '../graph/tenant-directory';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
 import type { AccessPolicy } from '../processing/policy';
@@ -25,7 +27,11 @@ export interface AppServices {
   pendingLinks: PendingManagerLinks;
   policy: AccessPolicy;
   processingQueue: QueueSender;
+  /** The tenant's throttle governor, shared by every Graph request of this worker. */
+  governor: GraphGovernor;
   graph: Client;
+  /** Coalesced lookups and group adds, cached groups and SKUs: what processing asks Graph through. */
+  directory: TenantDirectory;
   deadLetters: DeadLetters;
   reportStore: ReportStore;
   /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
@@ -41,7 +47,13 @@ const azureFactories: Factories = {
   pendingLinks: () => TablePendingManagerLinks.fromSettings(services().settings),
   policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
-  graph: () => createGraphClient(services().settings, undefined, (dependency) => services().telemetry.trackDependency(dependency)),
+  governor: () => createGovernor(services().settings),
+  graph: () =>
+    createGraphClient(services().settings, {
+      governor: services().governor,
+      recordDependency: (dependency) => services().telemetry.trackDependency(dependency),
+    }),
+  directory: () => new TenantDirectory(services().graph, { graphRoot: new URL(services().settings.GRAPH_BASE_URL).origin, governor: services().governor, maxWaitMs: services().settings.GRAPH_BATCH_WAIT_MS }),
   credentials: () => createCredentialChannel(services().settings) ?? null,
   deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
   reportStore: () => BlobReportStore.fromSettings(services().settings),

@@ -10,7 +10,9 @@ const worker = (employeeId: string) => ({ employeeId, givenName: 'Fault', surnam
 
 describe('Graph faults', () => {
   it("when adding a member keeps failing past the SDK's own retries, then the event is retried later with backoff and ends with exactly one account and membership", async () => {
-    t.host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 4, retryAfterSeconds: 0 }]);
+    // The joiner's two adds run at once, each with four tries (one + the SDK's three): eight
+    // faults leave at least one of them failed after its last try.
+    t.host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 8, retryAfterSeconds: 0 }]);
     const status = await postAndWait(t.host, hrEvent('joiner', worker('F100')));
     expect(status).toMatchObject({ status: 'succeeded' });
     expect(status.attempts).toBeGreaterThanOrEqual(2);
@@ -53,7 +55,7 @@ describe('Graph faults', () => {
   });
 
   it('when a joiner is waiting for a retry, then a mover for the same worker posted meanwhile waits behind it and the mover wins', async () => {
-    t.host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 4, retryAfterSeconds: 0 }]);
+    t.host.simulator!.setFaults([{ method: 'POST', path: /^\/groups\/[^/]+\/members\/\$ref$/, status: 503, times: 8, retryAfterSeconds: 0 }]);
     const joinerResponse = await t.host.postHr(JSON.stringify(hrEvent('joiner', worker('F400'))));
     const joinerId = ((await joinerResponse.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
     // Wait until the joiner is parked for its retry, then send the mover.

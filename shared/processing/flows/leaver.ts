@@ -1,5 +1,5 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { listUserGroups, resolveGroups, type DirectoryGroup } from '../../graph/groups';
+import { listUserGroups, type DirectoryGroup } from '../../graph/groups';
 import { assignLicences, getAssignedLicences } from '../../graph/licences';
 import { deleteUser, findDeletedUserByEmployeeId, type DirectoryUser } from '../../graph/users';
 import type { ProcessingDeps } from '../deps';
@@ -102,6 +102,6 @@ async function deletePhase(user: DirectoryUser, runner: StepRunner, deps: Proces
 async function ruleManaged(memberOf: DirectoryGroup[], deps: ProcessingDeps): Promise<DirectoryGroup[]> {
   const refs = [...deps.policy.ruleManagedGroups()];
   if (refs.length === 0) return [];
-  const managedIds = new Set([...(await resolveGroups(deps.graph, refs)).values()].map((g) => g.id));
+  const managedIds = new Set([...(await deps.directory.resolveGroups(refs)).values()].map((g) => g.id));
   return memberOf.filter((g) => managedIds.has(g.id));
 }

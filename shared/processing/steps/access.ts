@@ -1,8 +1,9 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { addGroupMember, listUserGroups, removeGroupMember, resolveGroups, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
-import { assignLicences, availableUnits, getAssignedLicences, listSubscribedSkus, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
+import { GraphRequestError } from '../../graph/errors';
+import { listUserGroups, removeGroupMember, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
+import { assignLicences, availableUnits, getAssignedLicences, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
 import type { DirectoryUser } from '../../graph/users';
-import { graphRoot, type ProcessingDeps } from '../deps';
+import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
 
@@ -19,7 +20,7 @@ export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser
     const wanted = deps.policy.desiredGroups(event.employee);
     const managed = options.removeUnwanted ? [...deps.policy.ruleManagedGroups()] : [];
     if (wanted.length === 0 && managed.length === 0) return { outcome: 'skipped', detail: 'no group rules apply' };
-    const resolved = await resolveGroups(deps.graph, [...new Set([...wanted, ...managed])]);
+    const resolved = await deps.directory.resolveGroups([...new Set([...wanted, ...managed])]);
     const missing = wanted.filter((ref) => !resolved.has(ref));
     if (missing.length > 0) {
       throw new StepFailure('groups', false, 'GroupNotFound', `rules name group(s) that do not exist: ${missing.join(', ')}`, 'Create the group(s) or correct the rules file, then replay.');
@@ -49,7 +50,10 @@ export async function applyMembershipChanges(
   if (adds.length === 0 && removes.length === 0) return { outcome: 'already-done', detail: `memberships already as the rules want${notes}` };
   const summary = [adds.length ? `add ${names(adds)}` : '', removes.length ? `remove ${names(removes)}` : ''].filter(Boolean).join('; ');
   if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}${notes}` };
-  for (const group of adds) await addGroupMember(deps.graph, group.id, user.id, graphRoot(deps));
+  // Concurrently: each add joins its group's shared write, so waiting for one would hold the rest.
+  const added = await Promise.allSettled(adds.map((group) => deps.directory.addMember(group, user.id)));
+  const failed = added.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   for (const group of removes) await removeGroupMember(deps.graph, group.id, user.id);
   return { outcome: 'done', detail: `${summary}${notes}` };
 }
@@ -60,7 +64,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     const wanted = deps.policy.desiredLicences(event.employee);
     const managed = options.removeUnwanted ? deps.policy.ruleManagedSkus() : new Set<string>();
     if (wanted.length === 0 && managed.size === 0) return { outcome: 'skipped', detail: 'no licence rules apply' };
-    const skus = new Map((await listSubscribedSkus(deps.graph)).map((s) => [s.skuPartNumber, s]));
+    let skus = new Map((await deps.directory.subscribedSkus()).map((s) => [s.skuPartNumber, s]));
     const unknown = wanted.filter((w) => !skus.has(w.skuPartNumber)).map((w) => w.skuPartNumber);
     if (unknown.length > 0) {
       throw new StepFailure('licences', false, 'SkuNotSubscribed', `the tenant has no subscription for ${unknown.join(', ')}`, 'Buy the product or correct the rules file, then replay.');
@@ -81,7 +85,11 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     if (add.length > 0 && !user.usageLocation && !event.employee.usageLocation && !event.employee.country) {
       throw new StepFailure('licences', false, 'UsageLocationMissing', 'a licence needs a usage location and the worker has none', 'Send the worker\'s country or usageLocation from HR, then replay.');
     }
-    for (const sku of newlyAssigned) {
+    if (newlyAssigned.some((sku) => availableUnits(sku) < 1)) {
+      // The stock is cached: before calling it short, look at today's.
+      skus = new Map((await deps.directory.subscribedSkus({ fresh: true })).map((s) => [s.skuPartNumber, s]));
+    }
+    for (const sku of newlyAssigned.map((n) => skus.get(n.skuPartNumber) ?? n)) {
       if (availableUnits(sku) < 1) {
         throw new StepFailure('licences', true, 'NoFreeLicences', `no free ${sku.skuPartNumber} licences (${sku.consumedUnits} of ${sku.prepaidUnits.enabled} in use)`, 'Buy more licences or free some; the event retries by itself.');
       }
@@ -91,9 +99,28 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
       remove.length ? `remove ${remove.map((s) => s.skuPartNumber).join(', ')}` : '',
     ].filter(Boolean).join('; ');
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}` };
-    await assignLicences(deps.graph, user.id, add, remove.map((s) => s.skuId));
+    try {
+      await assignLicences(deps.graph, user.id, add, remove.map((s) => s.skuId));
+    } catch (error) {
+      throw noFreeLicencesOr(error, newlyAssigned, deps);
+    }
+    for (const sku of newlyAssigned) deps.directory.noteLicenceChange(sku.skuId, 1);
+    for (const sku of remove) deps.directory.noteLicenceChange(sku.skuId, -1);
     return { outcome: 'done', detail: summary };
   });
+}
+
+const noAvailableLicences = /does not have any available licenses/i;
+
+/**
+ * The stock we checked is cached for a minute, so Graph may be the one to find it exhausted:
+ * that is the same retryable shortage as our own check, after a fresh read of the stock.
+ */
+function noFreeLicencesOr(error: unknown, assigning: SubscribedSku[], deps: ProcessingDeps): unknown {
+  if (!(error instanceof GraphRequestError) || !noAvailableLicences.test(error.failure.message)) return error;
+  deps.directory.forgetGroupsAndSkus();
+  const names = assigning.map((s) => s.skuPartNumber).join(', ');
+  return new StepFailure('licences', true, 'NoFreeLicences', `no free ${names} licences (Graph: ${error.failure.message})`, 'Buy more licences or free some; the event retries by itself.');
 }
 
 function planIds(sku: SubscribedSku, planNames: string[]): string[] {

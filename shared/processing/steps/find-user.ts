@@ -1,5 +1,5 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { findUserByEmployeeId, findUserByUpn, type DirectoryUser } from '../../graph/users';
+import { findUserByUpn, type DirectoryUser } from '../../graph/users';
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
@@ -9,7 +9,7 @@ import { checkProtection } from './protection';
 export async function findUser(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
   let user: DirectoryUser | undefined;
   await runner.run('find-user', async () => {
-    user = await findUserByEmployeeId(deps.graph, event.employee.employeeId);
+    user = await deps.directory.findByEmployeeId(event.employee.employeeId);
     if (user) return { outcome: 'done', detail: `found ${user.userPrincipalName} by employeeId` };
     const upn = event.employee.userPrincipalName;
     if (upn) {

@@ -1,6 +1,7 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { getManagerId, setManager } from '../../graph/manager';
-import { findUserByEmployeeId, type DirectoryUser } from '../../graph/users';
+import { GraphRequestError } from '../../graph/errors';
+import type { DirectoryUser } from '../../graph/users';
 import { graphRoot, type ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
 
@@ -16,7 +17,8 @@ export async function linkManager(event: LifecycleEvent, user: DirectoryUser, ru
     if (managerEmployeeId === event.employee.employeeId) {
       return { outcome: 'skipped', detail: 'the worker is listed as their own manager; not linked — correct the manager in HR' };
     }
-    let manager = await findUserByEmployeeId(deps.graph, managerEmployeeId);
+    // Many reports share a manager: an account found minutes ago is still that manager's.
+    let manager = await deps.directory.findByEmployeeId(managerEmployeeId, { reuse: true });
     if (!manager) {
       if (deps.mode === 'plan') return { outcome: 'planned', detail: `manager ${managerEmployeeId} has no account yet; the link would wait for it` };
       await deps.pendingLinks.add({
@@ -29,7 +31,7 @@ export async function linkManager(event: LifecycleEvent, user: DirectoryUser, ru
       });
       // Look again after recording the wait: if the manager's joiner ran in between, its
       // sweep of waiting reports may have missed this one.
-      manager = await findUserByEmployeeId(deps.graph, managerEmployeeId);
+      manager = await deps.directory.findByEmployeeId(managerEmployeeId);
       if (!manager) return { outcome: 'pending', detail: `manager ${managerEmployeeId} has no account yet; linked when it appears` };
       await deps.pendingLinks.remove({ tenantId: event.tenantId, managerEmployeeId, reportUserId: user.id });
     }
@@ -38,7 +40,13 @@ export async function linkManager(event: LifecycleEvent, user: DirectoryUser, ru
     const current = newAccount ? null : await getManagerId(deps.graph, user.id);
     if (current === manager.id) return { outcome: 'already-done', detail: `manager is already ${manager.userPrincipalName}` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would set manager to ${manager.userPrincipalName}` };
-    await setManager(deps.graph, user.id, manager.id, graphRoot(deps));
+    try {
+      await setManager(deps.graph, user.id, manager.id, graphRoot(deps));
+    } catch (error) {
+      // The reused manager may be gone since: ask Graph afresh on the retry.
+      if (error instanceof GraphRequestError && error.failure.kind === 'not-found') deps.directory.forgetEmployee(managerEmployeeId);
+      throw error;
+    }
     return { outcome: 'done', detail: `manager set to ${manager.userPrincipalName}` };
   });
 }
@@ -50,9 +58,8 @@ export async function linkWaitingReports(event: LifecycleEvent, manager: Directo
     if (waiting.length === 0) return { outcome: 'skipped', detail: 'no reports were waiting' };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would link ${waiting.length} waiting report(s)` };
     for (const link of waiting) {
-      if (link.reportUserId !== manager.id && (await getManagerId(deps.graph, link.reportUserId)) !== manager.id) {
-        await setManager(deps.graph, link.reportUserId, manager.id, graphRoot(deps));
-      }
+      // Setting the manager Graph already has is a no-op there, so no read first: one write a report.
+      if (link.reportUserId !== manager.id) await setManager(deps.graph, link.reportUserId, manager.id, graphRoot(deps));
       await deps.pendingLinks.remove(link);
     }
     return { outcome: 'done', detail: `linked ${waiting.length} waiting report(s): ${waiting.map((w) => w.reportEmployeeId).join(', ')}` };
