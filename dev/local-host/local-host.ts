@@ -51,6 +51,8 @@ interface ServiceBusHostOptions {
   maxConcurrentCalls?: number;
   maxConcurrentSessions?: number;
   maxDeliveryCount?: number;
+  /** host.json's `hh:mm:ss` value, in ms. */
+  sessionIdleTimeoutMs?: number;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
           maxConcurrentCalls: hostJson.maxConcurrentCalls ?? 16,
           maxConcurrentSessions: hostJson.maxConcurrentSessions ?? 8,
           autoCompleteMessages: false,
+          ...(hostJson.sessionIdleTimeoutMs !== undefined ? { sessionIdleTimeoutMs: hostJson.sessionIdleTimeoutMs } : {}),
         },
       );
       cleanups.push(() => subscription.close());
@@ -182,9 +185,17 @@ function invocationContext(functionName: string, log: (line: string) => void): I
 /** The Service Bus options the Functions host would use, from our own host.json. */
 function readHostJson(): ServiceBusHostOptions {
   const json = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
-    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number } };
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string } };
   };
-  return { ...json.extensions?.serviceBus };
+  const { sessionIdleTimeout, ...rest } = json.extensions?.serviceBus ?? {};
+  return { ...rest, ...(sessionIdleTimeout ? { sessionIdleTimeoutMs: timeSpanMs(sessionIdleTimeout) } : {}) };
+}
+
+/** `hh:mm:ss[.fff]`, as host.json writes time spans. */
+function timeSpanMs(value: string): number {
+  const match = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(value);
+  if (!match) throw new Error(`host.json: '${value}' is not a hh:mm:ss time span`);
+  return ((Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3])) * 1000;
 }
 
 function settingDefaults(settings: Settings): Record<string, string> {

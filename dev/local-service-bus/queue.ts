@@ -200,13 +200,20 @@ export class LocalQueue {
     return m.scheduledAt === undefined || m.scheduledAt <= now;
   }
 
-  /** The next message a receiver may lock: due, unlocked, oldest first; on session queues its session must be free. */
-  nextDeliverable(): number | undefined {
+  /**
+   * The next message a receiver may lock: due, unlocked, oldest first; on session queues its
+   * session must be free — and, when given, be `onlySession`, or not among `heldSessions`
+   * (sessions a receiver keeps while it waits for their next message).
+   */
+  nextDeliverable(filter: { onlySession?: string; heldSessions?: ReadonlySet<string> } = {}): number | undefined {
     if (this.closed) return undefined;
     const now = this.env.now();
     for (const m of this.live.values()) {
       if (this.locks.has(m.seq) || !this.isDue(m, now)) continue;
-      if (this.requiresSession && this.lockedSessions.has(m.sessionId ?? '')) continue;
+      const session = m.sessionId ?? '';
+      if (this.requiresSession && this.lockedSessions.has(session)) continue;
+      if (filter.onlySession !== undefined && session !== filter.onlySession) continue;
+      if (filter.heldSessions?.has(session)) continue;
       return m.seq;
     }
     return undefined;

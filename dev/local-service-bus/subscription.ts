@@ -8,6 +8,12 @@ export interface SubscribeOptions {
   maxConcurrentSessions?: number;
   /** Complete the message when the handler returns without settling it (default true, like the host). */
   autoCompleteMessages?: boolean;
+  /**
+   * host.json `sessionIdleTimeout`: after a session's last message, its slot waits this long for
+   * another message of that session before taking a new session (the host's behaviour: a slot
+   * is a session, not a message). Default 0 here; the local host passes host.json's value.
+   */
+  sessionIdleTimeoutMs?: number;
 }
 
 export type MessageHandler = (input: ServiceBusTriggerInput) => Promise<void>;
@@ -27,6 +33,8 @@ export function settlementActions(queue: LocalQueue): SettlementActions {
  */
 export class Subscription {
   private readonly inFlight = new Set<Promise<void>>();
+  /** Sessions whose slot is idling, waiting for their next message. */
+  private readonly idle = new Map<string, NodeJS.Timeout>();
   private readonly actions: SettlementActions;
   private readonly unlisten: () => void;
   private pumpScheduled = false;
@@ -55,6 +63,11 @@ export class Subscription {
     return this.inFlight.size;
   }
 
+  /** Slots taken: running handlers and idling sessions. */
+  private get slotsInUse(): number {
+    return this.inFlight.size + this.idle.size;
+  }
+
   private get limit(): number {
     return this.queue.requiresSession ? (this.options.maxConcurrentSessions ?? 8) : (this.options.maxConcurrentCalls ?? 16);
   }
@@ -69,11 +82,31 @@ export class Subscription {
   }
 
   private pump(): void {
-    while (!this.closed && this.inFlight.size < Math.max(1, this.limit)) {
-      const seq = this.queue.nextDeliverable();
+    // An idling session's slot takes that session's next message first.
+    for (const [session, timer] of this.idle) {
+      const seq = this.queue.nextDeliverable({ onlySession: session });
+      if (seq === undefined) continue;
+      clearTimeout(timer);
+      this.idle.delete(session);
+      this.dispatch(seq);
+    }
+    while (!this.closed && this.slotsInUse < Math.max(1, this.limit)) {
+      const seq = this.queue.nextDeliverable({ heldSessions: new Set(this.idle.keys()) });
       if (seq === undefined) return;
       this.dispatch(seq);
     }
+  }
+
+  /** Keeps the finished message's session slot for the idle timeout (session queues only). */
+  private holdSession(session: string): void {
+    const idleMs = this.options.sessionIdleTimeoutMs ?? 0;
+    if (!this.queue.requiresSession || idleMs <= 0 || this.closed) return;
+    const timer = setTimeout(() => {
+      this.idle.delete(session);
+      this.schedulePump();
+    }, idleMs);
+    timer.unref();
+    this.idle.set(session, timer);
   }
 
   private dispatch(seq: number): void {
@@ -93,6 +126,7 @@ export class Subscription {
     })();
     const tracked = run.finally(() => {
       this.inFlight.delete(tracked);
+      this.holdSession(message.sessionId ?? '');
       this.schedulePump();
     });
     this.inFlight.add(tracked);
@@ -103,6 +137,8 @@ export class Subscription {
     if (this.closed) return;
     this.closed = true;
     this.unlisten();
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
     if (this.inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

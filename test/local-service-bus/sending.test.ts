@@ -161,6 +161,29 @@ describe('local Service Bus: sending, duplicate detection and scheduling', () =>
     expect(maxOverall).toBeLessThanOrEqual(3);
   });
 
+  it("when a session's last message is done, then its slot idles for sessionIdleTimeout before taking another session, unless that session's next message comes", async () => {
+    bus = await openBus(tempDir());
+    bus.createQueue(QUEUE, { requiresSession: true });
+    const started: { body: unknown; at: number }[] = [];
+    bus.subscribe(QUEUE, async ({ messages, actions }) => {
+      const m = (messages as ReceivedMessage[])[0] as ReceivedMessage;
+      started.push({ body: m.body, at: Date.now() });
+      await actions.complete(m);
+    }, { maxConcurrentSessions: 1, autoCompleteMessages: false, sessionIdleTimeoutMs: 300 });
+
+    const sender = bus.createSender(QUEUE);
+    const t0 = Date.now();
+    await sender.sendMessages([{ body: 'a1', sessionId: 'a' }, { body: 'b1', sessionId: 'b' }]);
+    await eventually(() => started.length === 1);
+    await sleep(50);
+    await sender.sendMessages({ body: 'a2', sessionId: 'a' }); // arrives while a's slot idles
+    await eventually(() => started.length === 3, 3_000);
+
+    expect(started.map((s) => s.body)).toEqual(['a1', 'a2', 'b1']);
+    expect((started[1] as { at: number }).at - t0).toBeLessThan(250);
+    expect((started[2] as { at: number }).at - (started[1] as { at: number }).at).toBeGreaterThanOrEqual(250);
+  });
+
   it('when a non-session queue has a backlog, then at most maxConcurrentCalls handlers run at once', async () => {
     bus = await openBus(tempDir());
     bus.createQueue(QUEUE, {});
