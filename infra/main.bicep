@@ -39,6 +39,13 @@ param credentialWebhookSecret string = ''
 @description('Teams or Slack incoming webhook for licence audit alerts (empty: none).')
 param auditNotifyWebhookUrl string = ''
 
+@description('Customer tenants for an MSP deployment: none, folder (TENANTS_DIR in the package) or table (Table Storage). See docs/msp.md.')
+@allowed(['none', 'folder', 'table'])
+param tenantsSource string = 'none'
+
+@description('Client id of the multi-tenant app registration whose federated credential is this deployment\'s managed identity (MSP deployments).')
+param mspAppClientId string = ''
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -253,6 +260,15 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'LICENCE_WASTE_ALERT_MONTHLY', value: '500' }
         { name: 'AUDIT_CONTAINER_NAME', value: 'licence-audits' }
         { name: 'AUDIT_NOTIFY_WEBHOOK_URL', value: auditNotifyWebhookUrl }
+        // Customer tenants (docs/msp.md): configuration without secrets; each tenant's HR secret
+        // is its own Key Vault reference in an app setting the tenant's file names.
+        { name: 'TENANTS_SOURCE', value: tenantsSource }
+        { name: 'TENANTS_DIR', value: tenantsSource == 'folder' ? 'config/tenants' : '' }
+        { name: 'TENANTS_TABLE_NAME', value: 'lifecycleTenants' }
+        { name: 'TENANTS_RELOAD_SECONDS', value: '60' }
+        { name: 'TENANT_MAX_CONCURRENT_EVENTS', value: '16' }
+        { name: 'MSP_APP_CLIENT_ID', value: mspAppClientId }
+        { name: 'MSP_TOKEN_EXCHANGE_AUDIENCE', value: 'api://AzureADTokenExchange' }
       ]
     }
   }

@@ -131,6 +131,28 @@ export const settingsSchema = z
       .string()
       .optional()
       .describe('Application Insights connection string; telemetry is off (and its module never loaded) without it.'),
+    TENANTS_SOURCE: z
+      .enum(['none', 'folder', 'table'])
+      .default('none')
+      .describe('Where customer tenants are configured (MSPs): `none` (only the home tenant of these settings), `folder` (one JSON file per tenant in TENANTS_DIR) or `table` (rows of TENANTS_TABLE_NAME).'),
+    TENANTS_DIR: z.string().min(1).optional().describe('Folder of customer tenant files (`<key>.json`), with TENANTS_SOURCE=folder.'),
+    TENANTS_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3-63 letters or digits, starting with a letter')
+      .default('lifecycleTenants')
+      .describe('Table Storage table of customer tenants (one row per tenant, configuration as JSON), with TENANTS_SOURCE=table.'),
+    TENANTS_RELOAD_SECONDS: positiveInt(60).describe('How often tenant configuration is read again, so a change takes effect without redeploying.'),
+    TENANT_MAX_CONCURRENT_EVENTS: positiveInt(16).describe("Most events of one tenant processed at once by one instance; more wait their turn outside the queue's session slots, so one tenant's backlog or throttling cannot take every slot."),
+    MSP_APP_CLIENT_ID: z
+      .string()
+      .uuid()
+      .optional()
+      .describe('Client id of the multi-tenant app registration customer tenants consent to; its federated credential is the user-assigned managed identity, so no secret exists.'),
+    MSP_TOKEN_EXCHANGE_AUDIENCE: z
+      .string()
+      .min(1)
+      .default('api://AzureADTokenExchange')
+      .describe('Audience of the managed-identity token exchanged for customer-tenant tokens (national clouds: api://AzureADTokenExchangeUSGov, api://AzureADTokenExchangeChina).'),
   });
 
 /**
@@ -147,6 +169,10 @@ function crossFieldProblems(input: Record<string, string>): string[] {
   if (input.CREDENTIAL_DELIVERY === 'webhook') {
     if (!input.CREDENTIAL_WEBHOOK_URL) problems.push('CREDENTIAL_WEBHOOK_URL: is required when CREDENTIAL_DELIVERY is webhook');
     if (!input.CREDENTIAL_WEBHOOK_SECRET) problems.push('CREDENTIAL_WEBHOOK_SECRET: is required when CREDENTIAL_DELIVERY is webhook');
+  }
+  if (input.TENANTS_SOURCE === 'folder' && !input.TENANTS_DIR) problems.push('TENANTS_DIR: is required when TENANTS_SOURCE is folder');
+  if (runtime === 'azure' && input.TENANTS_SOURCE && input.TENANTS_SOURCE !== 'none' && !input.MSP_APP_CLIENT_ID) {
+    problems.push('MSP_APP_CLIENT_ID: is required in Azure when customer tenants are configured (TENANTS_SOURCE)');
   }
   if (runtime === 'azure') {
     if (!input.ServiceBusConnection__fullyQualifiedNamespace) {

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isLoopbackUrl } from '../config/settings';
+import { rulesFileSchema } from '../processing/rules-policy';
+
+/** The tenant of the Function App itself, configured by the app settings; `default` on events. */
+export const HOME_TENANT = 'default';
+
+/** Lower-case letters, digits and dashes: it is part of event ids, session ids, routes and table keys. */
+export const tenantKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)');
+
+/**
+ * One customer tenant as an MSP configures it — one JSON file, or one Table row. It holds no
+ * secret: the tenant's HR signing secret is the value of the app setting it names (a Key Vault
+ * reference in Azure), so configuration can live in git or a table without leaking anything.
+ */
+export const tenantConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    key: tenantKeySchema.refine((k) => k !== HOME_TENANT, `'${HOME_TENANT}' is the home tenant, configured by the app settings`),
+    displayName: z.string().trim().min(1).max(256),
+    /** false: events for it are refused at intake and dead-lettered if already queued. */
+    enabled: z.boolean().default(true),
+    /** The customer's Entra directory (tenant) id, where the multi-tenant app is consented. */
+    directoryTenantId: z.string().uuid(),
+    /** Name of the app setting whose value is this tenant's HR HMAC secret (≥ 32 characters). */
+    hrWebhookSecretSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name'),
+    upnDomain: z.string().trim().min(3),
+    upnTemplate: z.string().min(1).default('{givenName}.{surname}'),
+    /** The rules file's content (groups, licences, leaver policy, protected accounts, mass-leaver guard). */
+    rules: rulesFileSchema,
+    /** Monthly price per user by SKU part number, over the built-in list prices. */
+    licencePrices: z.record(z.string().min(1), z.number().min(0)).optional(),
+    /** Writes per second for this tenant, below GRAPH_WRITES_PER_SECOND (another app shares its budget). */
+    graphWritesPerSecond: z.number().positive().max(20).optional(),
+    /** Only for simulated tenants in local runs: a loopback Graph simulator. Refused in Azure. */
+    graphBaseUrl: z
+      .string()
+      .url()
+      .refine(isLoopbackUrl, 'is only for a local Graph simulator (a loopback address)')
+      .optional(),
+  })
+  .strict();
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
