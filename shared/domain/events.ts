@@ -101,6 +101,19 @@ export function employeeKey(event: Pick<LifecycleEvent, 'tenantId' | 'employee'>
 }
 
 /**
+ * The id an event is known by everywhere (ledger key, Service Bus messageId, status URL): a
+ * customer tenant's ids are prefixed with its key, so two customers' `ticket-INC001` stay two
+ * events. The home tenant's ids are as sent.
+ */
+export function tenantScopedEventId(tenantId: string, eventId: string): string {
+  if (tenantId === 'default' || eventId.startsWith(`${tenantId}:`)) return eventId;
+  const scoped = `${tenantId}:${eventId}`;
+  if (scoped.length <= 128) return scoped;
+  const digest = createHash('sha256').update(eventId).digest('hex').slice(0, 16);
+  return `${tenantId}:${eventId.slice(0, 127 - tenantId.length - 18)}-${digest}`;
+}
+
+/**
  * A stable id for a record that came without one: the same record posted twice gets the
  * same id, so Service Bus duplicate detection and the ledger both see it as one event.
  */

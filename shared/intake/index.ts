@@ -1,4 +1,4 @@
-import type { FieldIssue } from '../domain/events';
+import { tenantScopedEventId, type FieldIssue } from '../domain/events';
 import { parseCsv, type CsvMapping } from './csv';
 import { parseCanonicalJson } from './json';
 import type { IntakeResult } from './records';
@@ -26,6 +26,16 @@ export interface IntakeOptions {
  * JSON; `application/scim+json`: SCIM; `text/csv`: CSV. Other content types are refused.
  */
 export function parseHrRequest(body: string, contentType: string | undefined, options: IntakeOptions): IntakeResult {
+  return scopeToTenant(parseHrBody(body, contentType, options), options.tenantId);
+}
+
+/** Customer tenants' event ids carry the tenant's key (see `tenantScopedEventId`). */
+export function scopeToTenant(result: IntakeResult, tenantId: string): IntakeResult {
+  if (!result.ok) return result;
+  return { ok: true, events: result.events.map((e) => ({ ...e, eventId: tenantScopedEventId(tenantId, e.eventId) })) };
+}
+
+function parseHrBody(body: string, contentType: string | undefined, options: IntakeOptions): IntakeResult {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType === 'text/csv') return parseCsv(body, options);
   if (mediaType !== 'application/json' && !mediaType.endsWith('+json')) {

@@ -26,6 +26,11 @@ function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Va
     const issue: FieldIssue = { record: index, field: 'source', message: "must be 'hr-json' or omitted on this endpoint" };
     return { ok: false, issues: [issue] };
   }
+  if (record.tenantId !== undefined && record.tenantId !== options.tenantId) {
+    // One tenant's HR feed, signed with its own secret, must never reach another tenant.
+    const issue: FieldIssue = { record: index, field: 'tenantId', message: `must be '${options.tenantId}' (the tenant this request is for) or omitted` };
+    return { ok: false, issues: [issue] };
+  }
   const { eventId, ...rest } = record;
   const withDefaults = { ...rest, source: 'hr-json', tenantId: rest.tenantId ?? options.tenantId };
   const candidate = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { employeeSchema, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
+import { employeeSchema, tenantScopedEventId, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
 import { validateCandidate, type IntakeResult } from './records';
 
 export const TICKET_ACTIONS = [
@@ -25,6 +25,7 @@ export const ticketRequestSchema = z
     requestId: z.string().trim().min(1).max(200),
     action: z.enum(TICKET_ACTIONS),
     requestedAt: z.iso.datetime({ offset: true }).optional(),
+    /** The customer tenant this ticket is for (MSPs); absent: the home tenant. */
     tenantId: z.string().optional(),
     employee: employeeSchema,
     /** add-group / remove-group: the group's display name or object id. */
@@ -86,7 +87,8 @@ export function parseTicketRequest(body: unknown, options: { now: Date; tenantId
     },
     undefined,
   );
-  return result.ok ? { ok: true, events: [result.event] } : { ok: false, issues: result.issues };
+  if (!result.ok) return { ok: false, issues: result.issues };
+  return { ok: true, events: [{ ...result.event, eventId: tenantScopedEventId(result.event.tenantId, result.event.eventId) }] };
 }
 
 /** `ticket-<requestId>`; ids with other characters or too long get a hash suffix so they stay distinct. */

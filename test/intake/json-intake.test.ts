@@ -37,9 +37,22 @@ describe('canonical JSON intake', () => {
     expect(other).not.toBe(first);
   });
 
-  it('when a record brings its own eventId and tenantId, then they are kept', () => {
-    const [event] = eventsOf(post(joiner('E1', { eventId: 'hr-42', tenantId: 'fabrikam' })));
-    expect(event).toMatchObject({ eventId: 'hr-42', tenantId: 'fabrikam' });
+  it("when a record brings its own eventId and names the request's tenant, then both are kept", () => {
+    const [event] = eventsOf(post(joiner('E1', { eventId: 'hr-42', tenantId: 'default' })));
+    expect(event).toMatchObject({ eventId: 'hr-42', tenantId: 'default' });
+  });
+
+  it("when a record names another tenant than the request's, then it is refused naming tenantId — one tenant's feed cannot reach another", () => {
+    const issues = issuesOf(post(joiner('E1', { eventId: 'hr-42', tenantId: 'fabrikam' })));
+    expect(issues).toEqual([expect.objectContaining({ record: 0, field: 'tenantId' })]);
+  });
+
+  it("when a customer tenant's feed brings its own eventId, then the id is scoped to the tenant, so two customers' ids never collide", () => {
+    const body = JSON.stringify(joiner('E1', { eventId: 'hr-42' }));
+    const fabrikam = parseHrRequest(body, 'application/json', { ...options, tenantId: 'fabrikam' });
+    const northwind = parseHrRequest(body, 'application/json', { ...options, tenantId: 'northwind' });
+    expect(fabrikam.ok && fabrikam.events[0]).toMatchObject({ eventId: 'fabrikam:hr-42', tenantId: 'fabrikam' });
+    expect(northwind.ok && northwind.events[0]).toMatchObject({ eventId: 'northwind:hr-42', tenantId: 'northwind' });
   });
 
   it('when a request repeats an identical record, then it is one event at the later position', () => {
