@@ -3,7 +3,7 @@ import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/funct
 import { fromEventMessage, InvalidEventMessageError } from '../shared/messaging/event-messages';
 import type { LifecycleEvent } from '../shared/domain/events';
 import type { ReceivedMessage, ServiceBusTriggerInput } from '../shared/messaging/types';
-import { processEvent } from '../shared/processing/process-event';
+import { processForTenant } from '../shared/processing/tenant-dispatch';
 import { processOptionsOf, settleOutcome, type SettleDeps } from '../shared/processing/settle';
 import { services } from '../shared/runtime/services';
 import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
@@ -15,16 +15,16 @@ import { runInOperation } from '../shared/telemetry/operation-context';
  * on purpose so the host abandons the message and Service Bus redelivers it.
  */
 export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { graph, directory, ledger, pendingLinks, policy, settings, processingQueue, credentials, telemetry } = services();
+  const { tenants, tenantRuntimes, ledger, pendingLinks, processingQueue, credentials, telemetry } = services();
   const now = () => new Date();
-  const deps = { graph, directory, ledger, pendingLinks, policy, settings, now, mode: 'apply' as const, ...(credentials ? { credentials } : {}) };
+  const deps = { tenants, runtimes: tenantRuntimes, ledger, pendingLinks, now, ...(credentials ? { credentials } : {}) };
   const settleDeps = { processingQueue, ledger, now };
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
     const event = await parseOrDeadLetter(message, input, settleDeps, context);
     if (!event) continue;
     await runInOperation({ eventId: event.eventId, tenantId: event.tenantId, eventType: event.type }, async () => {
-      const outcome = await processEvent(event, deps, processOptionsOf(message));
+      const outcome = await processForTenant(event, processOptionsOf(message), deps);
       const settled = await settleOutcome(message, event, outcome, input.actions, settleDeps);
       recordSettlement(telemetry, event, outcome, settled, now());
       context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled }));

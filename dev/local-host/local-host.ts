@@ -12,7 +12,8 @@ import {
   type ServiceBusQueueFunctionDeclaration,
   type TimerFunctionDeclaration,
 } from '../../shared/hosting/function-declarations';
-import { provideServices, resetServices } from '../../shared/runtime/services';
+import { provideServices, resetServices, services } from '../../shared/runtime/services';
+import { createTenantRegistry } from '../../shared/tenancy/tenant-registry';
 import { startGraphSimulator, loadSeed, type ObservedRequest, type RunningGraphSimulator } from '../graph-simulator';
 import { LocalServiceBus } from '../local-service-bus';
 import { LocalDeadLetters } from '../local-service-bus/dead-letters';
@@ -106,6 +107,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       settings: () => settings,
       processingQueue: () => bus.createSender(settings.PROCESSING_QUEUE_NAME),
       deadLetters: () => new LocalDeadLetters(bus),
+      // Tenants' secret settings are read from the host's environment, like the app settings.
+      tenants: () => createTenantRegistry(settings, env, () => services().policy),
     });
     cleanups.push(() => resetServices());
 

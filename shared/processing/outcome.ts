@@ -12,8 +12,13 @@ export type ProcessOutcome = { inLane?: boolean } & (
   | { kind: 'scheduled'; record: EventRecord; at: Date; phase?: EventPhase; reason: string }
   /** An earlier event of the same worker is being retried: run after it (re-send at `at`). */
   | { kind: 'waiting'; record: EventRecord; at: Date; reason: string }
+  /**
+   * Its tenant has its share of this instance running, or is throttled: re-send at `at`. Not an
+   * attempt — nothing was tried — so it never counts towards dead-lettering.
+   */
+  | { kind: 'deferred'; record?: EventRecord; at: Date; reason: string }
   /** Transient: try again later (scheduled re-send), up to the attempt limit. */
-  | { kind: 'retry'; record: EventRecord; step: string; reason: string; retryAfterMs?: number }
+  | { kind: 'retry'; record?: EventRecord; step: string; reason: string; retryAfterMs?: number }
   /** Permanent: a person must act; `reason` is short, `description` says what to fix. */
   | { kind: 'dead-letter'; record?: EventRecord; reason: string; description: string }
 );

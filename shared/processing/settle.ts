@@ -15,6 +15,12 @@ export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
 
 export const REPLAY_PROPERTY = 'replay';
 export const WAIT_COUNT_PROPERTY = 'waitCount';
+export const DEFER_COUNT_PROPERTY = 'deferCount';
+
+function deferCountOf(message: ReceivedMessage): number {
+  const value = message.applicationProperties?.[DEFER_COUNT_PROPERTY];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
 
 function waitCountOf(message: ReceivedMessage): number {
   const value = message.applicationProperties?.[WAIT_COUNT_PROPERTY];
@@ -85,7 +91,7 @@ export async function settleOutcome(
   outcome: ProcessOutcome,
   actions: SettlementActions,
   deps: SettleDeps,
-): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'waiting' | 'dead-lettered'> {
+): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'waiting' | 'deferred' | 'dead-lettered'> {
   const policy = deps.policy ?? defaultRetryPolicy;
   switch (outcome.kind) {
     case 'succeeded':
@@ -107,6 +113,29 @@ export async function settleOutcome(
       );
       await actions.complete(message);
       return 'waiting';
+    }
+    case 'deferred': {
+      if (!event) throw new Error('a deferred outcome needs its event');
+      const defers = deferCountOf(message) + 1;
+      const attempt = retryAttemptOf(message);
+      // It leaves the session's FIFO, so later events of this worker must queue behind it: at
+      // the head of an empty lane (or staying there), else behind the events already waiting.
+      await deps.ledger.updateLane(employeeKey(event), (lane) =>
+        lane.order.length === 0 || lane.order[0] === event.eventId
+          ? { order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: outcome.at.toISOString() }
+          : { ...lane, order: lane.order.includes(event.eventId) ? lane.order : [...lane.order, event.eventId] },
+      );
+      const copy = toEventMessage(event);
+      await deps.processingQueue.scheduleMessages(
+        {
+          ...copy,
+          messageId: `${event.eventId}${phaseOf(message) ? `~${phaseOf(message)}` : ''}~r${attempt}~d${defers}`,
+          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers },
+        },
+        outcome.at,
+      );
+      await actions.complete(message);
+      return 'deferred';
     }
     case 'retry': {
       const attempt = retryAttemptOf(message) + 1;

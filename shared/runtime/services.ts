@@ -5,6 +5,10 @@ import { createCredentialChannel, type CredentialChannel } from '../credentials/
 import { createGraphClient } from '../graph/client';
 import { createGovernor, type GraphGovernor } from '../graph/governor';
 import { TenantDirectory } from '../graph/tenant-directory';
+import { createTenantCredential } from '../graph/tenant-credential';
+import { HOME_TENANT } from '../tenancy/tenant';
+import { createTenantRegistry, type ReadyTenant, type TenantRegistry } from '../tenancy/tenant-registry';
+import { TenantRuntimes, type TenantRuntime } from '../tenancy/tenant-runtime';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
 import type { AccessPolicy } from '../processing/policy';
@@ -34,6 +38,10 @@ export interface AppServices {
   directory: TenantDirectory;
   deadLetters: DeadLetters;
   reportStore: ReportStore;
+  /** The home tenant and the customer tenants configured for this deployment (MSPs). */
+  tenants: TenantRegistry;
+  /** Per tenant: its Graph client, governor and directory (the home tenant's are the ones above). */
+  tenantRuntimes: TenantRuntimes;
   /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
   credentials: CredentialChannel | null;
   telemetry: Telemetry;
@@ -54,11 +62,24 @@ const azureFactories: Factories = {
       recordDependency: (dependency) => services().telemetry.trackDependency(dependency),
     }),
   directory: () => new TenantDirectory(services().graph, { graphRoot: new URL(services().settings.GRAPH_BASE_URL).origin, governor: services().governor, maxWaitMs: services().settings.GRAPH_BATCH_WAIT_MS }),
+  tenants: () => createTenantRegistry(services().settings, process.env, () => services().policy),
+  tenantRuntimes: () => new TenantRuntimes(buildTenantRuntime, services().settings.TENANT_MAX_CONCURRENT_EVENTS),
   credentials: () => createCredentialChannel(services().settings) ?? null,
   deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
   reportStore: () => BlobReportStore.fromSettings(services().settings),
   telemetry: () => createTelemetry(services().settings),
 };
+
+/** The home tenant runs on the worker's own services; a customer gets its own token, client, budget and caches. */
+function buildTenantRuntime(tenant: ReadyTenant): Omit<TenantRuntime, 'tenant'> {
+  const s = services();
+  if (tenant.key === HOME_TENANT) return { graph: s.graph, governor: s.governor, directory: s.directory };
+  const governor = createGovernor(tenant.settings);
+  const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
+  const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency(dependency) });
+  const directory = new TenantDirectory(graph, { graphRoot: new URL(tenant.settings.GRAPH_BASE_URL).origin, governor, maxWaitMs: tenant.settings.GRAPH_BATCH_WAIT_MS });
+  return { graph, governor, directory };
+}
 
 let overrides: Partial<Factories> = {};
 let instances: Partial<AppServices> = {};

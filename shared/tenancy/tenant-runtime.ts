@@ -1,0 +1,67 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { GovernorSnapshot, GraphGovernor } from '../graph/governor';
+import type { TenantDirectory } from '../graph/tenant-directory';
+import type { ReadyTenant } from './tenant-registry';
+
+/** What one tenant's events run against in this worker: its own token, client, budget and caches. */
+export interface TenantRuntime {
+  tenant: ReadyTenant;
+  graph: Client;
+  governor: GraphGovernor;
+  directory: TenantDirectory;
+}
+
+export type TenantRuntimeFactory = (tenant: ReadyTenant) => Omit<TenantRuntime, 'tenant'>;
+
+export interface TenantActivity {
+  key: string;
+  eventsInFlight: number;
+  graph: GovernorSnapshot;
+}
+
+/**
+ * One runtime per tenant, created on first use and rebuilt when the tenant's configuration
+ * changes (its revision), so a changed rules file or budget applies without a restart. Each
+ * tenant's events also take a slot here: at most `maxEventsPerTenant` run at once, so one
+ * tenant's backlog or 429 storm cannot fill every Service Bus session slot of the instance.
+ */
+export class TenantRuntimes {
+  private readonly runtimes = new Map<string, { revision: string; runtime: TenantRuntime }>();
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(
+    private readonly build: TenantRuntimeFactory,
+    private readonly maxEventsPerTenant: number,
+  ) {}
+
+  runtimeOf(tenant: ReadyTenant): TenantRuntime {
+    const cached = this.runtimes.get(tenant.key);
+    if (cached && cached.revision === tenant.revision) return cached.runtime;
+    const runtime = { tenant, ...this.build(tenant) };
+    this.runtimes.set(tenant.key, { revision: tenant.revision, runtime });
+    return runtime;
+  }
+
+  /** A slot for one of the tenant's events, or undefined when the tenant already has its share. */
+  tryEnter(key: string): (() => void) | undefined {
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= this.maxEventsPerTenant) return undefined;
+    this.inFlight.set(key, running + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const now = (this.inFlight.get(key) ?? 1) - 1;
+      if (now > 0) this.inFlight.set(key, now);
+      else this.inFlight.delete(key);
+    };
+  }
+
+  activity(): TenantActivity[] {
+    return [...this.runtimes.values()].map(({ runtime }) => ({
+      key: runtime.tenant.key,
+      eventsInFlight: this.inFlight.get(runtime.tenant.key) ?? 0,
+      graph: runtime.governor.snapshot(),
+    }));
+  }
+}
