@@ -5,11 +5,14 @@ import { hrEventsFunction } from './hr-events';
 import { licenceAuditFunction } from './licence-audit';
 import { licenceAuditRunFunction, licenceReportFunction } from './licence-report';
 import { processEventFunction } from './process-event';
+import { tenantHrEventsFunction } from './tenant-hr-events';
+import { tenantsListFunction, tenantsReloadFunction } from './tenants';
 import { ticketRequestsFunction } from './ticket-requests';
 
 /** Every function of the app: registered with Azure by `index.ts`, served locally by dev/local-host. */
 export const functionDeclarations: readonly FunctionDeclaration[] = [
   hrEventsFunction,
+  tenantHrEventsFunction,
   eventStatusFunction,
   processEventFunction,
   ticketRequestsFunction,
@@ -18,4 +21,6 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   licenceAuditFunction,
   licenceAuditRunFunction,
   licenceReportFunction,
+  tenantsListFunction,
+  tenantsReloadFunction,
 ];

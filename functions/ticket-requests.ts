@@ -4,6 +4,8 @@ import { parseTicketRequest } from '../shared/intake/ticket-request';
 import type { ServiceBusTriggerInput } from '../shared/messaging/types';
 import { acceptEvents } from '../shared/processing/accept-events';
 import { services } from '../shared/runtime/services';
+import { HOME_TENANT } from '../shared/tenancy/tenant';
+import type { TenantRegistry } from '../shared/tenancy/tenant-registry';
 
 /**
  * Ticketing tools (ServiceNow, HaloPSA, Jira Service Management) drop requests on their own
@@ -11,15 +13,22 @@ import { services } from '../shared/runtime/services';
  * is dead-lettered naming its fields, so the ticket can be fixed and resubmitted.
  */
 export async function ticketRequestMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { processingQueue, ledger } = services();
+  const { processingQueue, ledger, tenants } = services();
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
     const body = Buffer.isBuffer(message.body) ? message.body.toString('utf8') : message.body;
-    const parsed = parseTicketRequest(body, { now: new Date(), tenantId: 'default' });
+    const parsed = parseTicketRequest(body, { now: new Date(), tenantId: HOME_TENANT });
     if (!parsed.ok) {
       const fields = parsed.issues.map((i) => `${i.field} ${i.message}`).join('; ');
       const description = `Ticket request ${String(message.messageId)} is not valid: ${fields}. Nothing was done; correct the ticket and send it again.`;
       await input.actions.deadletter(message, undefined, 'InvalidTicketRequest', description);
+      context.warn(description);
+      continue;
+    }
+    const refusal = await tenantRefusalOf(parsed.events[0]?.tenantId ?? HOME_TENANT, tenants);
+    if (refusal) {
+      const description = `Ticket request ${String(message.messageId)} ${refusal.problem}. Nothing was done; ${refusal.remedy}`;
+      await input.actions.deadletter(message, undefined, refusal.reason, description);
       context.warn(description);
       continue;
     }
@@ -29,6 +38,17 @@ export async function ticketRequestMessages(input: ServiceBusTriggerInput, conte
     await input.actions.complete(message);
     context.log(`ticket ${String(message.messageId)}: queued ${accepted.map((a) => a.eventId).join(', ')}`);
   }
+}
+
+/**
+ * Tickets name their tenant; one that is unknown or disabled is dead-lettered with the reason.
+ * A tenant whose configuration is broken still gets its events queued: they wait and retry.
+ */
+async function tenantRefusalOf(key: string, tenants: TenantRegistry): Promise<{ reason: string; problem: string; remedy: string } | undefined> {
+  const state = await tenants.lookup(key);
+  if (!state) return { reason: 'UnknownTenant', problem: `names tenant '${key}', which is not configured`, remedy: 'correct tenantId in the ticket or add the tenant, then send it again.' };
+  if (state.state === 'disabled') return { reason: 'TenantDisabled', problem: `is for tenant '${key}', which is disabled`, remedy: 'enable the tenant, then send the ticket again.' };
+  return undefined;
 }
 
 export const ticketRequestsFunction: ServiceBusQueueFunctionDeclaration = {

@@ -1,0 +1,70 @@
+import type { CredentialChannel } from '../credentials/channel';
+import type { FieldIssue } from '../domain/events';
+import type { PendingManagerLinks } from '../ledger/pending-manager-links';
+import type { Ledger } from '../ledger/types';
+import type { QueueSender } from '../messaging/types';
+import { acceptEvents, type AcceptedEvent } from '../processing/accept-events';
+import { planEvents, type EventPlan } from '../processing/plan-events';
+import { verifySignature } from '../security/hmac-signature';
+import type { Telemetry } from '../telemetry/telemetry';
+import type { TenantRuntime } from '../tenancy/tenant-runtime';
+import { defaultCsvMapping, parseHrRequest } from './index';
+
+export interface HrRequest {
+  raw: Buffer;
+  contentType?: string;
+  signature: string | null;
+  timestamp: string | null;
+  dryRun: boolean;
+}
+
+export type HrRequestOutcome =
+  | { kind: 'unsigned'; reason: string }
+  | { kind: 'invalid'; issues: FieldIssue[] }
+  | { kind: 'planned'; plans: EventPlan[] }
+  | { kind: 'accepted'; events: AcceptedEvent[] };
+
+export interface HrRequestDeps {
+  runtime: TenantRuntime;
+  ledger: Ledger;
+  pendingLinks: PendingManagerLinks;
+  processingQueue: QueueSender;
+  credentials?: CredentialChannel;
+  telemetry?: Telemetry;
+  now: () => Date;
+}
+
+/**
+ * One HR request for one tenant: signed with that tenant's secret, validated all or nothing,
+ * then planned (dry run) or queued. The tenant comes from the route, never from the body.
+ */
+export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps): Promise<HrRequestOutcome> {
+  const { tenant, graph, directory } = deps.runtime;
+  const now = deps.now();
+  const signature = verifySignature(tenant.hrWebhookSecret.reveal(), { signature: request.signature, timestamp: request.timestamp }, request.raw, Math.floor(now.getTime() / 1000));
+  if (!signature.valid) return { kind: 'unsigned', reason: signature.reason };
+
+  const parsed = parseHrRequest(request.raw.toString('utf8'), request.contentType, {
+    now,
+    tenantId: tenant.key,
+    maxRecords: tenant.settings.HR_MAX_RECORDS,
+    csvMapping: defaultCsvMapping,
+    upnDomains: [tenant.settings.UPN_DOMAIN],
+  });
+  if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues };
+
+  if (request.dryRun) {
+    const plans = await planEvents(parsed.events, {
+      graph,
+      directory,
+      pendingLinks: deps.pendingLinks,
+      policy: tenant.policy,
+      settings: tenant.settings,
+      now: deps.now,
+      ...(deps.credentials ? { credentials: deps.credentials } : {}),
+    });
+    return { kind: 'planned', plans };
+  }
+  const events = await acceptEvents(parsed.events, { processingQueue: deps.processingQueue, ledger: deps.ledger, now: deps.now, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });
+  return { kind: 'accepted', events };
+}
