@@ -13,12 +13,17 @@ function queueName(name: (typeof QUEUES)[number]): string {
   return name === 'processing' ? settings.PROCESSING_QUEUE_NAME : settings.TICKET_QUEUE_NAME;
 }
 
-/** `GET /api/manage/dead-letters?queue=processing|tickets`: what is dead-lettered, why, and how old. */
+/**
+ * `GET /api/manage/dead-letters?queue=processing|tickets[&tenant=<key>]`: what is dead-lettered,
+ * why, how old and for which tenant — one customer's view with `tenant`.
+ */
 export async function listDeadLetters(request: HttpRequest): Promise<HttpResponseInit> {
   const queue = z.enum(QUEUES).safeParse(request.query.get('queue') ?? 'processing');
   if (!queue.success) return { status: 400, jsonBody: { error: `queue must be one of ${QUEUES.join(', ')}` } };
-  const deadLetters = await services().deadLetters.list(queueName(queue.data));
-  return { status: 200, jsonBody: { queue: queue.data, deadLetters } };
+  const tenant = request.query.get('tenant') ?? undefined;
+  const all = await services().deadLetters.list(queueName(queue.data));
+  const deadLetters = tenant === undefined ? all : all.filter((d) => d.tenantId === tenant);
+  return { status: 200, jsonBody: { queue: queue.data, ...(tenant !== undefined ? { tenant } : {}), deadLetters } };
 }
 
 const replayRequestSchema = z
@@ -26,6 +31,8 @@ const replayRequestSchema = z
     queue: z.enum(QUEUES).default('processing'),
     messageId: z.string().min(1).max(200).optional(),
     all: z.literal(true).optional(),
+    /** With `all`: only this tenant's dead letters. */
+    tenant: z.string().min(1).max(63).optional(),
     /** Releases a safety hold for the replayed events (the mass-leaver guard). */
     release: z.literal('mass-leaver').optional(),
   })
@@ -51,10 +58,10 @@ export async function replayDeadLetters(request: HttpRequest): Promise<HttpRespo
   if (!parsed.success) {
     return { status: 400, jsonBody: { error: 'invalid replay request', issues: parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })) } };
   }
-  const { queue, messageId, all, release } = parsed.data;
+  const { queue, messageId, all, release, tenant } = parsed.data;
   const result = await services().deadLetters.resubmit(
     queueName(queue),
-    { ...(messageId ? { messageId } : {}), ...(all ? { all } : {}) },
+    { ...(messageId ? { messageId } : {}), ...(all ? { all } : {}), ...(tenant ? { tenantId: tenant } : {}) },
     { replay: true, ...(release ? { releaseHold: release } : {}) },
   );
   if (messageId && result.resubmitted.length === 0) return { status: 404, jsonBody: { error: `no dead letter ${messageId} on ${queue}` } };

@@ -8,6 +8,8 @@ export interface DeadLetterSummary {
   sequenceNumber: string;
   messageId: string;
   eventId?: string;
+  /** The customer tenant the event or ticket is for (`default`: the home tenant). */
+  tenantId: string;
   eventType?: string;
   employeeId?: string;
   reason: string;
@@ -20,6 +22,8 @@ export interface DeadLetterSummary {
 export interface ReplaySelector {
   messageId?: string;
   all?: boolean;
+  /** With `all`: only this tenant's dead letters. */
+  tenantId?: string;
 }
 
 /** The dead-letter subqueue of a queue: list, and resubmit after a fix. */
@@ -38,6 +42,7 @@ export function summarise(message: ReceivedMessage, now: Date): DeadLetterSummar
     sequenceNumber: String(message.sequenceNumber ?? ''),
     messageId: String(message.messageId ?? ''),
     ...(typeof body.eventId === 'string' ? { eventId: body.eventId } : {}),
+    tenantId: tenantOf(message),
     ...(typeof body.type === 'string' ? { eventType: body.type } : {}),
     ...(typeof body.employee?.employeeId === 'string' ? { employeeId: body.employee.employeeId } : {}),
     reason: message.deadLetterReason ?? 'unknown',
@@ -47,7 +52,16 @@ export function summarise(message: ReceivedMessage, now: Date): DeadLetterSummar
   };
 }
 
+/** Events carry it in a property and the body; a ticket only in its body, absent meaning home. */
+export function tenantOf(message: ReceivedMessage): string {
+  const property = message.applicationProperties?.tenantId;
+  if (typeof property === 'string') return property;
+  const body = message.body as { tenantId?: unknown } | null;
+  return body && typeof body === 'object' && typeof body.tenantId === 'string' ? body.tenantId : 'default';
+}
+
 export function matches(message: ReceivedMessage, selector: ReplaySelector): boolean {
+  if (selector.tenantId !== undefined && tenantOf(message) !== selector.tenantId) return false;
   if (selector.all) return true;
   return selector.messageId !== undefined && String(message.messageId) === selector.messageId;
 }
