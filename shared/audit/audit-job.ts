@@ -10,6 +10,7 @@ import type { LicenceAuditReport } from './report';
 import type { ReportStore } from './report-store';
 import { runLicenceAudit } from './run-audit';
 import { DEFAULT_MONTHLY_PRICES } from './sku-catalog';
+import { HOME_TENANT } from '../tenancy/tenant';
 
 export interface AuditJobDeps {
   graph: Client;
@@ -18,6 +19,10 @@ export interface AuditJobDeps {
   store: ReportStore;
   telemetry: Telemetry;
   now: () => Date;
+  /** The tenant audited (default: the home tenant). */
+  tenantId?: string;
+  /** The tenant's own prices, over LICENCE_PRICES_FILE and the built-in list. */
+  prices?: Record<string, number>;
 }
 
 const pricesSchema = z.record(z.string().min(1), z.number().min(0));
@@ -52,13 +57,13 @@ export async function runAuditJob(
   deps: AuditJobDeps,
   reportUrl?: string,
 ): Promise<{ report: LicenceAuditReport; alerts: string[]; notification: NotificationOutcome }> {
-  const prices = loadPrices(deps.settings);
+  const prices = { ...loadPrices(deps.settings), ...deps.prices };
   const report = await runLicenceAudit(
     {
       graph: deps.graph,
       policy: deps.policy,
       now: deps.now,
-      tenantId: 'default',
+      tenantId: deps.tenantId ?? HOME_TENANT,
       prices,
       lowStockThreshold: deps.settings.LICENCE_LOW_STOCK_THRESHOLD,
       inactiveDays: deps.settings.LICENCE_INACTIVE_DAYS,

@@ -1,6 +1,7 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
+import { HOME_TENANT } from '../tenancy/tenant';
 import type { LicenceAuditReport } from './report';
 
 /** One stored report, as listed without downloading it. */
@@ -20,6 +21,8 @@ export interface ReportStore {
   history(limit: number): Promise<LicenceAuditReport[]>;
   /** Summaries, newest first, from blob metadata (no downloads). */
   list(limit: number): Promise<ReportSummary[]>;
+  /** The same store for one tenant's reports (the home tenant's are this store's own). */
+  forTenant(key: string): ReportStore;
 }
 
 export class AuditStorageNotConfiguredError extends Error {
@@ -31,9 +34,12 @@ export class AuditStorageNotConfiguredError extends Error {
 
 const MAX_TIME = 9_999_999_999_999;
 
-/** `reports/<inverted time>-<id>.json`: a plain (ascending) listing is newest first, so reading stops at `limit`. */
-export function blobNameOf(report: Pick<LicenceAuditReport, 'generatedAt' | 'id'>): string {
-  return `reports/${String(MAX_TIME - new Date(report.generatedAt).getTime()).padStart(13, '0')}-${report.id}.json`;
+/**
+ * `reports/<inverted time>-<id>.json` (a customer tenant's under `tenants/<key>/`): a plain
+ * (ascending) listing is newest first, so reading stops at `limit`.
+ */
+export function blobNameOf(report: Pick<LicenceAuditReport, 'generatedAt' | 'id'>, prefix = ''): string {
+  return `${prefix}reports/${String(MAX_TIME - new Date(report.generatedAt).getTime()).padStart(13, '0')}-${report.id}.json`;
 }
 
 export function summaryOf(report: LicenceAuditReport): ReportSummary {
@@ -54,7 +60,14 @@ export function summaryOf(report: LicenceAuditReport): ReportSummary {
 export class BlobReportStore implements ReportStore {
   private ready: Promise<unknown> | undefined;
 
-  constructor(private readonly container: ContainerClient) {}
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly prefix = '',
+  ) {}
+
+  forTenant(key: string): ReportStore {
+    return key === HOME_TENANT ? this : new BlobReportStore(this.container, `tenants/${key}/`);
+  }
 
   static fromSettings(settings: Settings): BlobReportStore {
     return new BlobReportStore(createBlobServiceClient(settings).getContainerClient(settings.AUDIT_CONTAINER_NAME));
@@ -64,7 +77,7 @@ export class BlobReportStore implements ReportStore {
     await this.ensure();
     const body = JSON.stringify(report);
     const summary = summaryOf(report);
-    await this.container.getBlockBlobClient(blobNameOf(report)).upload(body, Buffer.byteLength(body), {
+    await this.container.getBlockBlobClient(blobNameOf(report, this.prefix)).upload(body, Buffer.byteLength(body), {
       blobHTTPHeaders: { blobContentType: 'application/json' },
       metadata: Object.fromEntries(Object.entries(summary).map(([k, v]) => [k.toLowerCase(), String(v)])),
     });
@@ -92,7 +105,7 @@ export class BlobReportStore implements ReportStore {
   private async newest(limit: number): Promise<{ name: string; metadata: Record<string, string | undefined> }[]> {
     await this.ensure();
     const found: { name: string; metadata: Record<string, string | undefined> }[] = [];
-    for await (const blob of this.container.listBlobsFlat({ prefix: 'reports/', includeMetadata: true })) {
+    for await (const blob of this.container.listBlobsFlat({ prefix: `${this.prefix}reports/`, includeMetadata: true })) {
       found.push({ name: blob.name, metadata: blob.metadata ?? {} });
       if (found.length >= limit) break;
     }

@@ -44,6 +44,9 @@ beforeEach(() => {
 });
 
 class MemoryStore implements ReportStore {
+  forTenant(): ReportStore {
+    return this;
+  }
   readonly reports: LicenceAuditReport[] = [];
   async save(report: LicenceAuditReport) {
     this.reports.unshift(report);
