@@ -46,6 +46,9 @@ param tenantsSource string = 'none'
 @description('Client id of the multi-tenant app registration whose federated credential is this deployment\'s managed identity (MSP deployments).')
 param mspAppClientId string = ''
 
+@description('Each customer tenant\'s HR signing secret as a Key Vault reference: [{ setting: \'HR_SECRET_FABRIKAM\', secretName: \'hr-secret-fabrikam\' }]. The secrets are put in the vault by hand (docs/msp.md); listing them here keeps a redeploy from dropping their app settings.')
+param customerHrSecrets array = []
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -220,7 +223,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: [
+      appSettings: concat([
         // Identity-based host storage and Service Bus (the binding reads <Connection>__*).
         { name: 'AzureWebJobsStorage__accountName', value: storage.name }
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -269,7 +272,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'TENANT_MAX_CONCURRENT_EVENTS', value: '16' }
         { name: 'MSP_APP_CLIENT_ID', value: mspAppClientId }
         { name: 'MSP_TOKEN_EXCHANGE_AUDIENCE', value: 'api://AzureADTokenExchange' }
-      ]
+      ], [for secret in customerHrSecrets: {
+        name: secret.setting
+        value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=${secret.secretName})'
+      }])
     }
   }
 }

@@ -3,7 +3,8 @@
 // binding (it loads a .proto file next to its own source) and Application Insights (loaded
 // only when configured, and heavy).
 import { build } from 'esbuild';
-import { rm, mkdir, copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, mkdir, copyFile, cp } from 'node:fs/promises';
 
 await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
@@ -25,6 +26,9 @@ await copyFile('host.json', 'dist/host.json');
 // The default RULES_FILE (config/rules.json) is read at run time, relative to the app root.
 await mkdir('dist/config', { recursive: true });
 await copyFile('config/rules.json', 'dist/config/rules.json');
+// Customer tenants' files (TENANTS_SOURCE=folder, TENANTS_DIR=config/tenants) ship with the app
+// when the MSP keeps them in the repository; the sample folder never does.
+if (existsSync('config/tenants')) await cp('config/tenants', 'dist/config/tenants', { recursive: true, filter: (f) => !f.endsWith('/') && (f === 'config/tenants' || f.endsWith('.json')) });
 const inputs = Object.keys(result.metafile.inputs);
 if (inputs.some((file) => file.startsWith('dev/') || file.startsWith('test/'))) {
   console.error('dev/ or test/ code reached the deployment bundle');

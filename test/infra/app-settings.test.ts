@@ -15,7 +15,7 @@ function resourceBlock(symbol: string): string {
 }
 
 const app = resourceBlock('app');
-const appSettingsBlock = app.slice(app.indexOf('appSettings: ['));
+const appSettingsBlock = app.slice(app.search(/appSettings: (concat\()?\[/));
 const appSettings = new Map(
   [...appSettingsBlock.matchAll(/\{ name: '([A-Za-z0-9_]+)', value: (.+) \}$/gm)].map((m) => [m[1] as string, m[2] as string]),
 );
