@@ -1,10 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { HttpFunctionDeclaration } from '../shared/hosting/function-declarations';
-import { hrResponse, readHrRequest } from '../shared/hosting/hr-response';
-import { receiveHrRequest } from '../shared/intake/receive-hr-request';
-import { services } from '../shared/runtime/services';
 import { HOME_TENANT } from '../shared/tenancy/tenant';
-import { tenantRefusal } from './tenant-hr-events';
+import { hrEventsFor } from './tenant-hr-events';
 
 /**
  * `POST /api/hr/events`: the home tenant's signed HR feeds (canonical JSON, SCIM bulk, CSV)
@@ -13,22 +10,7 @@ import { tenantRefusal } from './tenant-hr-events';
  * Customer tenants post to `/api/hr/tenants/{tenant}/events` with their own secret.
  */
 export async function hrEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const { settings, tenants } = services();
-  const read = await readHrRequest(request, settings.HR_MAX_BODY_BYTES);
-  if (!('raw' in read)) return read;
-  const state = await tenants.lookup(HOME_TENANT);
-  if (state?.state !== 'ready') return tenantRefusal(HOME_TENANT, state, context);
-  const { tenantRuntimes, ledger, pendingLinks, processingQueue, credentials, telemetry } = services();
-  const outcome = await receiveHrRequest(read, {
-    runtime: tenantRuntimes.runtimeOf(state.tenant),
-    ledger,
-    pendingLinks,
-    processingQueue,
-    telemetry,
-    now: () => new Date(),
-    ...(credentials ? { credentials } : {}),
-  });
-  return hrResponse(outcome, request, context, HOME_TENANT);
+  return hrEventsFor(HOME_TENANT, request, context);
 }
 
 export const hrEventsFunction: HttpFunctionDeclaration = {

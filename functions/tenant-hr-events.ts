@@ -11,8 +11,12 @@ import type { TenantState } from '../shared/tenancy/tenant-registry';
  * anything but its size; a tenant whose configuration is broken answers 503 so HR retries.
  */
 export async function tenantHrEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return hrEventsFor(request.params.tenant ?? '', request, context);
+}
+
+/** One tenant's HR request, from the body's size to the response; the home tenant's route uses it too. */
+export async function hrEventsFor(key: string, request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const { settings, tenants } = services();
-  const key = request.params.tenant ?? '';
   const read = await readHrRequest(request, settings.HR_MAX_BODY_BYTES);
   if (!('raw' in read)) return read;
   const state = await tenants.lookup(key);

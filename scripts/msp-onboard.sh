@@ -42,19 +42,6 @@
 #   scripts/msp-onboard.sh grant 3d1e2be9-a10a-4a0c-8380-7ce190f98ed9 <app-client-id>
 set -euo pipefail
 
-# ---- FALLBACK ROLE LIST: used only when shared/graph/permissions.ts does not exist ----------
-FALLBACK_ROLES=(
-  User.ReadWrite.All
-  GroupMember.ReadWrite.All
-  LicenseAssignment.ReadWrite.All
-  Organization.Read.All
-  User-LifeCycleInfo.ReadWrite.All
-  UserAuthenticationMethod.ReadWrite.All
-  User.RevokeSessions.All
-  RoleManagement.Read.Directory
-  AuditLog.Read.All
-)
-# ----------------------------------------------------------------------------------------------
 
 usage() {
   cat >&2 <<EOF
@@ -67,7 +54,6 @@ EOF
 }
 
 repo_root="$(cd "$(dirname "$0")/.." && pwd)"
-permissions_file="$repo_root/shared/graph/permissions.ts"
 graph="${GRAPH_BASE_URL:-https://graph.microsoft.com}"
 graph="${graph%/}"
 authority="${AUTHORITY_HOST:-https://login.microsoftonline.com}"
@@ -94,17 +80,9 @@ signed_in_tenant() {
   az account show --query tenantId -o tsv
 }
 
-read_roles() {
-  if [ -f "$permissions_file" ]; then
-    # The quoted names between `GRAPH_APP_ROLES = [` and `]`.
-    mapfile -t roles < <(sed -n '/GRAPH_APP_ROLES = \[/,/\]/p' "$permissions_file" | grep -oE "'[A-Za-z.-]+'" | tr -d "'")
-    [ "${#roles[@]}" -gt 0 ] || die "no roles found in GRAPH_APP_ROLES of $permissions_file"
-    echo "roles from $permissions_file: ${roles[*]}"
-  else
-    roles=("${FALLBACK_ROLES[@]}")
-    echo "roles from the fallback list in $0: ${roles[*]}"
-  fi
-}
+# shellcheck source=lib/graph-app-roles.sh
+. "$repo_root/scripts/lib/graph-app-roles.sh"
+read_roles() { read_app_roles; }
 
 # Sets graph_sp_id and app_roles ("<value>\t<id>" lines) from the signed-in tenant's Microsoft Graph service principal.
 read_graph_app_roles() {
@@ -269,20 +247,7 @@ cmd_grant() {
   fi
 
   read_graph_app_roles
-  local existing role role_id
-  existing="$(az rest --method GET --url "$graph/v1.0/servicePrincipals/$sp_id/appRoleAssignments?\$top=999" \
-    --query "value[?resourceId=='$graph_sp_id'].appRoleId" -o tsv)"
-  for role in "${roles[@]}"; do
-    role_id="$(role_id_of "$role")"
-    if grep -qx "$role_id" <<<"$existing"; then
-      echo "already granted: $role"
-      continue
-    fi
-    az rest --method POST --url "$graph/v1.0/servicePrincipals/$graph_sp_id/appRoleAssignedTo" \
-      --headers 'Content-Type=application/json' \
-      --body "{\"principalId\":\"$sp_id\",\"resourceId\":\"$graph_sp_id\",\"appRoleId\":\"$role_id\"}" >/dev/null
-    echo "granted: $role"
-  done
+  grant_app_roles "$sp_id"
 
   cat <<EOF
 

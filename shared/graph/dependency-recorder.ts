@@ -9,6 +9,8 @@ export interface GraphDependency {
   durationMs: number;
   /** Graph's `request-id`, what Microsoft support asks for. */
   requestId?: string;
+  /** The tenant whose client sent it (set by the tenant's client factory). */
+  tenantId?: string;
 }
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -59,7 +59,7 @@ const azureFactories: Factories = {
   graph: () =>
     createGraphClient(services().settings, {
       governor: services().governor,
-      recordDependency: (dependency) => services().telemetry.trackDependency(dependency),
+      recordDependency: (dependency) => services().telemetry.trackDependency({ ...dependency, tenantId: HOME_TENANT }),
     }),
   directory: () => new TenantDirectory(services().graph, { graphRoot: new URL(services().settings.GRAPH_BASE_URL).origin, governor: services().governor, maxWaitMs: services().settings.GRAPH_BATCH_WAIT_MS }),
   tenants: () => createTenantRegistry(services().settings, process.env, () => services().policy),
@@ -76,7 +76,7 @@ function buildTenantRuntime(tenant: ReadyTenant): Omit<TenantRuntime, 'tenant'> 
   if (tenant.key === HOME_TENANT) return { graph: s.graph, governor: s.governor, directory: s.directory };
   const governor = createGovernor(tenant.settings);
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
-  const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency(dependency) });
+  const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency({ ...dependency, tenantId: tenant.key }) });
   const directory = new TenantDirectory(graph, { graphRoot: new URL(tenant.settings.GRAPH_BASE_URL).origin, governor, maxWaitMs: tenant.settings.GRAPH_BATCH_WAIT_MS });
   return { graph, governor, directory };
 }

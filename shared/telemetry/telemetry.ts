@@ -34,7 +34,10 @@ export function createTelemetry(settings: Settings): Telemetry {
     trackMetric: (name, value, properties) => client.trackMetric({ name, value, ...(properties ? { properties } : {}) }),
     trackDependency: (d) => {
       const operation = currentOperation();
-      if (d.status === 429) client.trackMetric({ name: 'graph.throttled', value: 1, properties: withoutUndefined({ tenantId: operation?.tenantId, route: d.route }) });
+      // The client's own tenant first: a request shared by several events (a coalesced lookup)
+      // or made by the audit has no single event's operation, but always one tenant.
+      const tenantId = d.tenantId ?? operation?.tenantId;
+      if (d.status === 429) client.trackMetric({ name: 'graph.throttled', value: 1, properties: withoutUndefined({ tenantId, route: d.route }) });
       client.trackDependency({
         name: `${d.method} ${d.route}`,
         data: `${d.method} ${d.route}`,
@@ -43,7 +46,7 @@ export function createTelemetry(settings: Settings): Telemetry {
         duration: d.durationMs,
         resultCode: d.status,
         success: d.status > 0 && d.status < 400,
-        properties: withoutUndefined({ graphRequestId: d.requestId, eventId: operation?.eventId, tenantId: operation?.tenantId }),
+        properties: withoutUndefined({ graphRequestId: d.requestId, eventId: operation?.eventId, tenantId }),
       });
     },
     flush: async () => {
