@@ -16,7 +16,8 @@ const result = await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  minify: false,
+  minify: true,
+  keepNames: true,
   metafile: true,
   // Blob storage's ESM build reads import.meta.url, which a CommonJS bundle cannot give it: loaded from node_modules.
   external: ['@azure/functions-core', '@azure/functions-extensions-servicebus', 'applicationinsights', '@azure/storage-blob', '@azure/storage-common'],

@@ -1,4 +1,5 @@
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { blobsSdk } from '../runtime/sdk';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
 import { HOME_TENANT } from '../tenancy/tenant';
@@ -122,6 +123,7 @@ export class BlobReportStore implements ReportStore {
 }
 
 export function createBlobServiceClient(settings: Settings): BlobServiceClient {
+  const { BlobServiceClient } = blobsSdk();
   if (settings.AzureWebJobsStorage) return BlobServiceClient.fromConnectionString(settings.AzureWebJobsStorage);
   if (settings.AzureWebJobsStorage__accountName) {
     return new BlobServiceClient(`https://${settings.AzureWebJobsStorage__accountName}.blob.core.windows.net`, appManagedIdentity(settings));

@@ -1,4 +1,5 @@
-import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { identitySdk } from '../runtime/sdk';
 import { isLoopbackUrl, type Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
 
@@ -26,7 +27,7 @@ export function createGraphCredential(settings: Settings): TokenCredential {
     case 'local':
       return new LocalSimulatorCredential(settings.GRAPH_BASE_URL);
     case 'default':
-      return new DefaultAzureCredential(
+      return new (identitySdk().DefaultAzureCredential)(
         settings.AZURE_CLIENT_ID ? { managedIdentityClientId: settings.AZURE_CLIENT_ID } : {},
       );
     case 'managed-identity':

@@ -1,4 +1,5 @@
-import { AzureAuthorityHosts, ClientAssertionCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
+import { identitySdk } from '../runtime/sdk';
 import { isLoopbackUrl, type Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
 import { createGraphCredential, LocalSimulatorCredential } from './credential';
@@ -32,9 +33,10 @@ export class TenantCredentialError extends Error {
 
 /** Entra authority of the national clouds' Graph endpoints; other endpoints: @azure/identity's default. */
 const AUTHORITY_FOR_GRAPH_HOST: Readonly<Record<string, string>> = {
-  'graph.microsoft.us': AzureAuthorityHosts.AzureGovernment,
-  'dod-graph.microsoft.us': AzureAuthorityHosts.AzureGovernment,
-  'microsoftgraph.chinacloudapi.cn': AzureAuthorityHosts.AzureChina,
+  // @azure/identity's AzureAuthorityHosts values, written out so this module loads without the SDK.
+  'graph.microsoft.us': 'https://login.microsoftonline.us',
+  'dod-graph.microsoft.us': 'https://login.microsoftonline.us',
+  'microsoftgraph.chinacloudapi.cn': 'https://login.chinacloudapi.cn',
 };
 
 /**
@@ -119,7 +121,7 @@ export function createTenantCredential(
   };
 
   const authorityHost = options.authorityHost ?? authorityHostForGraph(tenant.graphBaseUrl);
-  return new ClientAssertionCredential(tenant.directoryTenantId, clientId, getAssertion, {
+  return new (identitySdk().ClientAssertionCredential)(tenant.directoryTenantId, clientId, getAssertion, {
     ...(authorityHost ? { authorityHost } : {}),
     ...(authorityHost && isLoopbackUrl(authorityHost) ? { disableInstanceDiscovery: true } : {}),
   });

@@ -1,4 +1,5 @@
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { tablesSdk } from '../runtime/sdk';
 import type { Settings } from '../config/settings';
 import { createTableClient } from './table-ledger';
 
@@ -41,7 +42,7 @@ export class TablePendingManagerLinks implements PendingManagerLinks {
     await this.ensureTable();
     const links: PendingManagerLink[] = [];
     const query = this.table.listEntities<PendingManagerLink>({
-      queryOptions: { filter: odata`PartitionKey eq ${partition({ tenantId, managerEmployeeId })}` },
+      queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${partition({ tenantId, managerEmployeeId })}` },
     });
     for await (const entity of query) links.push(pick(entity));
     return links;
@@ -62,7 +63,7 @@ export class TablePendingManagerLinks implements PendingManagerLinks {
     try {
       await this.table.deleteEntity(partition(link), link.reportUserId);
     } catch (error) {
-      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+      if (!(error instanceof tablesSdk().RestError && error.statusCode === 404)) throw error;
     }
   }
 

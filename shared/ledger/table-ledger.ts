@@ -1,4 +1,5 @@
-import { odata, RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import { tablesSdk } from '../runtime/sdk';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
@@ -94,7 +95,7 @@ export class TableLedger implements Ledger {
     await this.ensureTable();
     let count = 0;
     const rows = this.table.listEntities<{ appliedAt: Date }>({
-      queryOptions: { filter: odata`PartitionKey eq ${leaverPartition(tenantId)} and appliedAt ge ${since}`, select: ['RowKey'] },
+      queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${leaverPartition(tenantId)} and appliedAt ge ${since}`, select: ['RowKey'] },
     });
     for await (const row of rows) if (row.rowKey !== exceptEventId) count++;
     return count;
@@ -153,6 +154,7 @@ export class TableLedger implements Ledger {
 
 /** A table client on the app's storage: a connection string (Azurite) or the managed identity. */
 export function createTableClient(settings: Settings, tableName: string): TableClient {
+  const { TableClient } = tablesSdk();
   if (settings.AzureWebJobsStorage) {
     return TableClient.fromConnectionString(settings.AzureWebJobsStorage, tableName, {
       allowInsecureConnection: settings.LIFECYCLE_RUNTIME === 'local',
@@ -173,5 +175,5 @@ function fromEntity(entity: EventEntity): EventRecord {
 }
 
 function isStatus(error: unknown, status: number): boolean {
-  return error instanceof RestError && error.statusCode === status;
+  return error instanceof tablesSdk().RestError && error.statusCode === status;
 }

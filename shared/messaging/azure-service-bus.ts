@@ -1,5 +1,5 @@
-import { ServiceBusClient } from '@azure/service-bus';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { ServiceBusClient } from '@azure/service-bus';
+import { identitySdk, serviceBusSdk } from '../runtime/sdk';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
 import type { QueueSender } from './types';
@@ -16,8 +16,8 @@ export function serviceBusClient(settings: Settings): ServiceBusClient {
   const namespace = settings.ServiceBusConnection__fullyQualifiedNamespace;
   if (!namespace) throw new Error('ServiceBusConnection__fullyQualifiedNamespace is not set');
   if (!client) {
-    const credential = settings.GRAPH_CREDENTIAL === 'default' ? new DefaultAzureCredential() : appManagedIdentity(settings);
-    client = new ServiceBusClient(namespace, credential);
+    const credential = settings.GRAPH_CREDENTIAL === 'default' ? new (identitySdk().DefaultAzureCredential)() : appManagedIdentity(settings);
+    client = new (serviceBusSdk().ServiceBusClient)(namespace, credential);
   }
   return client;
 }

@@ -1,4 +1,5 @@
-import { ManagedIdentityCredential } from '@azure/identity';
+import type { ManagedIdentityCredential } from '@azure/identity';
+import { identitySdk } from './sdk';
 import type { Settings } from '../config/settings';
 
 let cached: { clientId: string | undefined; credential: ManagedIdentityCredential } | undefined;
@@ -9,6 +10,7 @@ let cached: { clientId: string | undefined; credential: ManagedIdentityCredentia
  */
 export function appManagedIdentity(settings: Pick<Settings, 'AZURE_CLIENT_ID'>): ManagedIdentityCredential {
   if (!cached || cached.clientId !== settings.AZURE_CLIENT_ID) {
+    const { ManagedIdentityCredential } = identitySdk();
     const credential = settings.AZURE_CLIENT_ID ? new ManagedIdentityCredential({ clientId: settings.AZURE_CLIENT_ID }) : new ManagedIdentityCredential();
     cached = { clientId: settings.AZURE_CLIENT_ID, credential };
   }

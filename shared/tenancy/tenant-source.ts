@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { tablesSdk } from '../runtime/sdk';
 import type { Settings } from '../config/settings';
 import { createTableClient } from '../ledger/table-ledger';
 
@@ -94,12 +95,12 @@ export class TableTenantSource implements TenantSource {
   async read(): Promise<TenantSourceEntry[]> {
     const entries: TenantSourceEntry[] = [];
     try {
-      const rows = this.table.listEntities<TenantRow>({ queryOptions: { filter: odata`PartitionKey eq ${TENANT_PARTITION}` } });
+      const rows = this.table.listEntities<TenantRow>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${TENANT_PARTITION}` } });
       for await (const row of rows) entries.push(toEntry(row.rowKey, row.configJson));
     } catch (error) {
       // Not created yet: no customer tenants, rather than an outage. Reading never creates it,
       // so the app needs no write access to the tenant table.
-      if (error instanceof RestError && error.statusCode === 404) return [];
+      if (error instanceof tablesSdk().RestError && error.statusCode === 404) return [];
       throw error;
     }
     return entries.sort((a, b) => a.origin.localeCompare(b.origin));
