@@ -269,7 +269,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'TENANTS_DIR', value: tenantsSource == 'folder' ? 'config/tenants' : '' }
         { name: 'TENANTS_TABLE_NAME', value: 'lifecycleTenants' }
         { name: 'TENANTS_RELOAD_SECONDS', value: '60' }
-        { name: 'TENANT_MAX_CONCURRENT_EVENTS', value: '16' }
+        { name: 'TENANT_MAX_CONCURRENT_EVENTS', value: '32' }
         { name: 'MSP_APP_CLIENT_ID', value: mspAppClientId }
         { name: 'MSP_TOKEN_EXCHANGE_AUDIENCE', value: 'api://AzureADTokenExchange' }
       ], [for secret in customerHrSecrets: {

@@ -142,7 +142,7 @@ export const settingsSchema = z
       .default('lifecycleTenants')
       .describe('Table Storage table of customer tenants (one row per tenant, configuration as JSON), with TENANTS_SOURCE=table.'),
     TENANTS_RELOAD_SECONDS: positiveInt(60).describe('How often tenant configuration is read again, so a change takes effect without redeploying.'),
-    TENANT_MAX_CONCURRENT_EVENTS: positiveInt(16).describe("Most events of one tenant processed at once by one instance; more wait their turn outside the queue's session slots, so one tenant's backlog or throttling cannot take every slot."),
+    TENANT_MAX_CONCURRENT_EVENTS: positiveInt(32).describe("Most events of one tenant processed at once by one instance (half of host.json's 64 sessions); more wait their turn outside the session slots, so one tenant's backlog or throttling cannot take every slot."),
     MSP_APP_CLIENT_ID: z
       .string()
       .uuid()
