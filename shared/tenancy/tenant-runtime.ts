@@ -19,11 +19,19 @@ export interface TenantActivity {
   graph: GovernorSnapshot;
 }
 
+/** host.json `maxConcurrentSessions`: the events one instance runs at once (a test keeps them in step). */
+export const INSTANCE_EVENT_SLOTS = 64;
+/** Slots a tenant over its share may not take: whoever else has work finds them free. */
+export const RESERVED_EVENT_SLOTS = 8;
+
 /**
  * One runtime per tenant, created on first use and rebuilt when the tenant's configuration
  * changes (its revision), so a changed rules file or budget applies without a restart. Each
- * tenant's events also take a slot here: at most `maxEventsPerTenant` run at once, so one
- * tenant's backlog or 429 storm cannot fill every Service Bus session slot of the instance.
+ * tenant's events also take a slot here. Up to `maxEventsPerTenant` (its share) always; more
+ * only while the instance has more than `RESERVED_EVENT_SLOTS` free — so a tenant alone may use
+ * nearly the whole instance (its Graph batches fill best that way), but one tenant's backlog or
+ * 429 storm never takes the slots another tenant's events arrive in, and as those grow, the
+ * busy tenant is held to its share.
  */
 export class TenantRuntimes {
   private readonly runtimes = new Map<string, { revision: string; runtime: TenantRuntime }>();
@@ -45,7 +53,8 @@ export class TenantRuntimes {
   /** A slot for one of the tenant's events, or undefined when the tenant already has its share. */
   tryEnter(key: string): (() => void) | undefined {
     const running = this.inFlight.get(key) ?? 0;
-    if (running >= this.maxEventsPerTenant) return undefined;
+    const total = [...this.inFlight.values()].reduce((sum, n) => sum + n, 0);
+    if (running >= this.maxEventsPerTenant && total >= INSTANCE_EVENT_SLOTS - RESERVED_EVENT_SLOTS) return undefined;
     this.inFlight.set(key, running + 1);
     let left = false;
     return () => {

@@ -58,7 +58,7 @@ export async function linkWaitingReports(event: LifecycleEvent, manager: Directo
     if (waiting.length === 0) return { outcome: 'skipped', detail: 'no reports were waiting' };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would link ${waiting.length} waiting report(s)` };
     for (const link of waiting) {
-      // Setting the manager Graph already has is a no-op there, so no read first: one write a report.
+      // PUT replaces the manager (the same one again included), so no read first: one write a report.
       if (link.reportUserId !== manager.id) await setManager(deps.graph, link.reportUserId, manager.id, graphRoot(deps));
       await deps.pendingLinks.remove(link);
     }
