@@ -1,4 +1,4 @@
-import { Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
+import { Client, MiddlewareFactory, RetryHandler, RetryHandlerOptions, type ShouldRetry } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { TokenCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
@@ -8,6 +8,23 @@ import type { GraphGovernor } from './governor';
 import { GovernorMiddleware } from './governor-middleware';
 
 const knownGraphHosts = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn']);
+
+/** Retry-Afters the SDK may sleep through in place; a longer one fails the try (see below). */
+export const MAX_IN_PLACE_RETRY_AFTER_SECONDS = 10;
+/** The SDK's own defaults (private there): 3 s without a Retry-After, 3 retries. */
+const SDK_DEFAULT_DELAY_SECONDS = 3;
+const SDK_DEFAULT_MAX_RETRIES = 3;
+
+/**
+ * The SDK's retry handler sleeps through any Retry-After (Graph sends up to minutes when a
+ * tenant's budget is spent), holding the event's Service Bus session slot all that time. A
+ * long one is passed up instead: the step fails as transient with Graph's Retry-After, the event
+ * is re-scheduled for then, and the slot serves other work meanwhile.
+ */
+const retryUnlessLongWait: ShouldRetry = (_delay, _attempt, _request, _options, response) => {
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return !(Number.isFinite(retryAfter) && retryAfter > MAX_IN_PLACE_RETRY_AFTER_SECONDS);
+};
 
 export interface GraphClientOptions {
   credential?: TokenCredential;
@@ -27,7 +44,9 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(settings.GRAPH_BASE_URL)] });
   // The SDK's default chain; below its retry handler, just above HTTP: the governor, then the
   // recorder (so a try's recorded duration is Graph's, not time spent waiting for a token).
-  const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+  const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider).map((m) =>
+    m instanceof RetryHandler ? new RetryHandler(new RetryHandlerOptions(SDK_DEFAULT_DELAY_SECONDS, SDK_DEFAULT_MAX_RETRIES, retryUnlessLongWait)) : m,
+  );
   const extra = [...(governor ? [new GovernorMiddleware(governor)] : []), ...(recordDependency ? [new DependencyRecorder(recordDependency)] : [])];
   chain.splice(chain.length - 1, 0, ...extra);
   return Client.initWithMiddleware({
