@@ -1,12 +1,10 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { BlobReportStore, type ReportStore } from '../audit/report-store';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
-import { createGovernor, type GraphGovernor } from '../graph/governor';
+import { createGovernor } from '../graph/governor';
 import { TenantDirectory } from '../graph/tenant-directory';
 import { createTenantCredential } from '../graph/tenant-credential';
-import { HOME_TENANT } from '../tenancy/tenant';
 import { createTenantRegistry, type ReadyTenant, type TenantRegistry } from '../tenancy/tenant-registry';
 import { TenantRuntimes, type TenantRuntime } from '../tenancy/tenant-runtime';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
@@ -31,16 +29,11 @@ export interface AppServices {
   pendingLinks: PendingManagerLinks;
   policy: AccessPolicy;
   processingQueue: QueueSender;
-  /** The tenant's throttle governor, shared by every Graph request of this worker. */
-  governor: GraphGovernor;
-  graph: Client;
-  /** Coalesced lookups and group adds, cached groups and SKUs: what processing asks Graph through. */
-  directory: TenantDirectory;
   deadLetters: DeadLetters;
   reportStore: ReportStore;
   /** The home tenant and the customer tenants configured for this deployment (MSPs). */
   tenants: TenantRegistry;
-  /** Per tenant: its Graph client, governor and directory (the home tenant's are the ones above). */
+  /** Per tenant, the home tenant included: its token, Graph client, throttle governor and directory. */
   tenantRuntimes: TenantRuntimes;
   /** null: CREDENTIAL_DELIVERY=none, no Temporary Access Passes are issued. */
   credentials: CredentialChannel | null;
@@ -55,13 +48,6 @@ const azureFactories: Factories = {
   pendingLinks: () => TablePendingManagerLinks.fromSettings(services().settings),
   policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
-  governor: () => createGovernor(services().settings),
-  graph: () =>
-    createGraphClient(services().settings, {
-      governor: services().governor,
-      recordDependency: (dependency) => services().telemetry.trackDependency({ ...dependency, tenantId: HOME_TENANT }),
-    }),
-  directory: () => new TenantDirectory(services().graph, { graphRoot: new URL(services().settings.GRAPH_BASE_URL).origin, governor: services().governor, maxWaitMs: services().settings.GRAPH_BATCH_WAIT_MS }),
   tenants: () => createTenantRegistry(services().settings, process.env, () => services().policy),
   tenantRuntimes: () => new TenantRuntimes(buildTenantRuntime, services().settings.TENANT_MAX_CONCURRENT_EVENTS),
   credentials: () => createCredentialChannel(services().settings) ?? null,
@@ -70,10 +56,12 @@ const azureFactories: Factories = {
   telemetry: () => createTelemetry(services().settings),
 };
 
-/** The home tenant runs on the worker's own services; a customer gets its own token, client, budget and caches. */
+/**
+ * Each tenant's own token, client, budget and caches, built the same way for every tenant: the
+ * credential is the only difference (the home tenant's is the app's managed identity).
+ */
 function buildTenantRuntime(tenant: ReadyTenant): Omit<TenantRuntime, 'tenant'> {
   const s = services();
-  if (tenant.key === HOME_TENANT) return { graph: s.graph, governor: s.governor, directory: s.directory };
   const governor = createGovernor(tenant.settings);
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
   const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency({ ...dependency, tenantId: tenant.key }) });
