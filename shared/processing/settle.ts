@@ -102,15 +102,7 @@ export async function settleOutcome(
     case 'waiting': {
       if (!event) throw new Error('a waiting outcome needs its event');
       const waits = waitCountOf(message) + 1;
-      const copy = toEventMessage(event);
-      await deps.processingQueue.scheduleMessages(
-        {
-          ...copy,
-          messageId: `${event.eventId}~r${retryAttemptOf(message)}~w${waits}`,
-          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: retryAttemptOf(message), [WAIT_COUNT_PROPERTY]: waits },
-        },
-        outcome.at,
-      );
+      await scheduleCopy(message, event, `${event.eventId}~r${retryAttemptOf(message)}~w${waits}`, outcome.at, { [RETRY_ATTEMPT_PROPERTY]: retryAttemptOf(message), [WAIT_COUNT_PROPERTY]: waits }, deps);
       await actions.complete(message);
       return 'waiting';
     }
@@ -125,15 +117,7 @@ export async function settleOutcome(
           ? { order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: outcome.at.toISOString() }
           : { ...lane, order: lane.order.includes(event.eventId) ? lane.order : [...lane.order, event.eventId] },
       );
-      const copy = toEventMessage(event);
-      await deps.processingQueue.scheduleMessages(
-        {
-          ...copy,
-          messageId: `${event.eventId}${phaseOf(message) ? `~${phaseOf(message)}` : ''}~r${attempt}~d${defers}`,
-          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers },
-        },
-        outcome.at,
-      );
+      await scheduleCopy(message, event, `${retryIdOf(message, event, attempt)}~d${defers}`, outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers }, deps);
       await actions.complete(message);
       return 'deferred';
     }
@@ -146,15 +130,7 @@ export async function settleOutcome(
       const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
       // Before the copy is sent: later events of this worker must find this one at the head.
       await deps.ledger.updateLane(employeeKey(event), (lane) => ({ order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: at.toISOString() }));
-      const copy = toEventMessage(event);
-      await deps.processingQueue.scheduleMessages(
-        {
-          ...copy,
-          messageId: `${event.eventId}${phaseOf(message) ? `~${phaseOf(message)}` : ''}~r${attempt}`,
-          applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), [RETRY_ATTEMPT_PROPERTY]: attempt },
-        },
-        at,
-      );
+      await scheduleCopy(message, event, retryIdOf(message, event, attempt), at, { [RETRY_ATTEMPT_PROPERTY]: attempt }, deps);
       await deps.ledger.update(event, (r) => ({
         ...r,
         status: 'queued',
@@ -207,6 +183,28 @@ async function deadLetter(
   }
   await actions.deadletter(message, undefined, reason, description);
   return 'dead-lettered';
+}
+
+/**
+ * Re-sends the event at `at` under its own messageId (so duplicate detection keeps it), with
+ * what the message carried over (phase, replay, released hold) plus `properties`.
+ */
+async function scheduleCopy(
+  message: ReceivedMessage,
+  event: LifecycleEvent,
+  messageId: string,
+  at: Date,
+  properties: Record<string, number>,
+  deps: SettleDeps,
+): Promise<void> {
+  const copy = toEventMessage(event);
+  await deps.processingQueue.scheduleMessages({ ...copy, messageId, applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), ...properties } }, at);
+}
+
+/** `<eventId>[~<phase>]~r<attempt>`: one id per attempt of each phase. */
+function retryIdOf(message: ReceivedMessage, event: LifecycleEvent, attempt: number): string {
+  const phase = phaseOf(message);
+  return `${event.eventId}${phase ? `~${phase}` : ''}~r${attempt}`;
 }
 
 /** What a retry copy must carry over: its phase, and an operator's replay and released hold. */
