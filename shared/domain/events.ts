@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
 
 /**
  * The canonical lifecycle event. Every intake (our JSON, SCIM bulk, CSV, ticket queue)
@@ -120,17 +121,6 @@ export function tenantScopedEventId(tenantId: string, eventId: string): string {
 export function deriveEventId(record: Omit<LifecycleEventInput, 'eventId'>): string {
   const digest = createHash('sha256').update(canonicalJson(record)).digest('hex').slice(0, 32);
   return `evt-${digest}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export interface FieldIssue {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigurationError, type Settings } from '../config/settings';
+import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
 import type { AccessPolicy } from '../processing/policy';
 import { createAccessPolicy } from '../processing/rules-policy';
@@ -274,23 +275,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The secret enters only as its own hash, so the revision can be logged and compared freely. */
+/**
+ * The secret enters only as its own hash, so the revision can be logged and compared freely;
+ * canonical JSON, because reordering a file's fields is not a change.
+ */
 function revisionOf(config: unknown, secret: Secret): string {
   const secretHash = createHash('sha256').update(secret.reveal()).digest('hex');
   return createHash('sha256').update(canonicalJson(config)).update('\n').update(secretHash).digest('hex').slice(0, 32);
-}
-
-/** Key order must not matter: reordering a file's fields is not a change. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) {
-    const fields = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`);
-    return `{${fields.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** The registry for these settings: TENANTS_SOURCE none → only the home tenant; folder → TENANTS_DIR; table → TENANTS_TABLE_NAME. */
