@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
 import { createGraphCredential, graphScope } from './credential';
 import { DependencyRecorder, type GraphDependency } from './dependency-recorder';
+import { retryAfterMs } from './errors';
 import type { GraphGovernor } from './governor';
 import { GovernorMiddleware } from './governor-middleware';
 
@@ -21,10 +22,8 @@ const SDK_DEFAULT_MAX_RETRIES = 3;
  * long one is passed up instead: the step fails as transient with Graph's Retry-After, the event
  * is re-scheduled for then, and the slot serves other work meanwhile.
  */
-const retryUnlessLongWait: ShouldRetry = (_delay, _attempt, _request, _options, response) => {
-  const retryAfter = Number(response.headers.get('retry-after'));
-  return !(Number.isFinite(retryAfter) && retryAfter > MAX_IN_PLACE_RETRY_AFTER_SECONDS);
-};
+const retryUnlessLongWait: ShouldRetry = (_delay, _attempt, _request, _options, response) =>
+  (retryAfterMs(response.headers) ?? 0) <= MAX_IN_PLACE_RETRY_AFTER_SECONDS * 1000;
 
 export interface GraphClientOptions {
   credential?: TokenCredential;

@@ -45,7 +45,8 @@ function kindForStatus(status: number, code: string, message: string): GraphFail
   return 'permanent';
 }
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
+/** `Retry-After` in milliseconds, in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers | undefined): number | undefined {
   const value = headers?.get?.('retry-after');
   if (!value) return undefined;
   const seconds = Number(value);

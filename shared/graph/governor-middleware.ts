@@ -1,5 +1,6 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 
+import { retryAfterMs } from './errors';
 import type { GraphGovernor } from './governor';
 
 /**
@@ -29,12 +30,12 @@ export class GovernorMiddleware implements Middleware {
       await this.nextMiddleware?.execute(context);
     } finally {
       const response = context.response;
-      const retryAfter = response?.headers.get('retry-after');
+      const retryAfter = retryAfterMs(response?.headers);
       const percentage = response?.headers.get('x-ms-throttle-limit-percentage');
       release({
         status: response?.status ?? 0,
         isWrite,
-        ...(retryAfter && Number.isFinite(Number(retryAfter)) ? { retryAfterMs: Number(retryAfter) * 1000 } : {}),
+        ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
         ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
       });
     }
