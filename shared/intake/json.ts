@@ -32,7 +32,7 @@ function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Va
     return { ok: false, issues: [issue] };
   }
   const { eventId, ...rest } = record;
-  const withDefaults = { ...rest, source: 'hr-json', tenantId: rest.tenantId ?? options.tenantId };
+  const withDefaults = { ...rest, source: 'hr-json', tenantId: options.tenantId };
   const candidate = {
     ...withDefaults,
     eventId: eventId ?? deriveEventId(withDefaults as Parameters<typeof deriveEventId>[0]),

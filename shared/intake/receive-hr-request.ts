@@ -4,6 +4,7 @@ import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { QueueSender } from '../messaging/types';
 import { acceptEvents, type AcceptedEvent } from '../processing/accept-events';
+import { tenantDeps } from '../processing/deps';
 import { planEvents, type EventPlan } from '../processing/plan-events';
 import { verifySignature } from '../security/hmac-signature';
 import type { Telemetry } from '../telemetry/telemetry';
@@ -39,7 +40,7 @@ export interface HrRequestDeps {
  * then planned (dry run) or queued. The tenant comes from the route, never from the body.
  */
 export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps): Promise<HrRequestOutcome> {
-  const { tenant, graph, directory } = deps.runtime;
+  const { tenant } = deps.runtime;
   const now = deps.now();
   const signature = verifySignature(tenant.hrWebhookSecret.reveal(), { signature: request.signature, timestamp: request.timestamp }, request.raw, Math.floor(now.getTime() / 1000));
   if (!signature.valid) return { kind: 'unsigned', reason: signature.reason };
@@ -54,15 +55,7 @@ export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps):
   if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues };
 
   if (request.dryRun) {
-    const plans = await planEvents(parsed.events, {
-      graph,
-      directory,
-      pendingLinks: deps.pendingLinks,
-      policy: tenant.policy,
-      settings: tenant.settings,
-      now: deps.now,
-      ...(deps.credentials ? { credentials: deps.credentials } : {}),
-    });
+    const plans = await planEvents(parsed.events, tenantDeps(deps.runtime, deps));
     return { kind: 'planned', plans };
   }
   const events = await acceptEvents(parsed.events, { processingQueue: deps.processingQueue, ledger: deps.ledger, now: deps.now, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });

@@ -4,6 +4,7 @@ import type { TenantDirectory } from '../graph/tenant-directory';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { CredentialChannel } from '../credentials/channel';
+import type { TenantRuntime } from '../tenancy/tenant-runtime';
 import type { AccessPolicy } from './policy';
 
 /** Everything processing needs, passed in: the same domain runs in Azure, locally and in tests. */
@@ -25,4 +26,24 @@ export interface ProcessingDeps {
 /** The absolute Graph root used in `@odata.id` references. */
 export function graphRoot(deps: Pick<ProcessingDeps, 'settings'>): string {
   return new URL(deps.settings.GRAPH_BASE_URL).origin;
+}
+
+/**
+ * What processing needs for one tenant: its Graph client, directory, rules and settings, with the
+ * worker's shared stores. The one place that says which dependencies are the tenant's own.
+ */
+export function tenantDeps(
+  runtime: TenantRuntime,
+  shared: { pendingLinks: PendingManagerLinks; now: () => Date; credentials?: CredentialChannel | undefined },
+): Omit<ProcessingDeps, 'ledger' | 'mode'> {
+  const { tenant, graph, directory } = runtime;
+  return {
+    graph,
+    directory,
+    pendingLinks: shared.pendingLinks,
+    policy: tenant.policy,
+    settings: tenant.settings,
+    now: shared.now,
+    ...(shared.credentials ? { credentials: shared.credentials } : {}),
+  };
 }

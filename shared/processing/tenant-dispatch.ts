@@ -5,6 +5,7 @@ import type { CredentialChannel } from '../credentials/channel';
 import type { TenantRegistry } from '../tenancy/tenant-registry';
 import type { TenantRuntimes } from '../tenancy/tenant-runtime';
 import type { ProcessOutcome } from './outcome';
+import { tenantDeps } from './deps';
 import { processEvent, type ProcessOptions } from './process-event';
 
 export interface TenantDispatchDeps {
@@ -47,22 +48,7 @@ export async function processForTenant(event: LifecycleEvent, options: ProcessOp
   const leave = deps.runtimes.tryEnter(event.tenantId);
   if (!leave) return defer(BUSY_DELAY_MS, `tenant '${event.tenantId}' has its share of this instance running`, deps);
   try {
-    const { tenant, graph, directory } = runtime;
-    return await processEvent(
-      event,
-      {
-        graph,
-        directory,
-        ledger: deps.ledger,
-        pendingLinks: deps.pendingLinks,
-        policy: tenant.policy,
-        settings: tenant.settings,
-        now: deps.now,
-        mode: 'apply',
-        ...(deps.credentials ? { credentials: deps.credentials } : {}),
-      },
-      options,
-    );
+    return await processEvent(event, { ...tenantDeps(runtime, deps), ledger: deps.ledger, mode: 'apply' }, options);
   } finally {
     leave();
   }
