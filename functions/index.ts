@@ -1,8 +1,8 @@
 // Entry point for the Azure Functions host (package.json "main"). Registers every declared
-// function with the v4 programming model. The Service Bus extension must be imported before
-// registration so `sdkBinding: true` triggers receive messages plus settlement actions.
-import '@azure/functions-extensions-servicebus';
+// function with the v4 programming model, after the Service Bus SDK binding's factory, so
+// `sdkBinding: true` triggers receive messages plus settlement actions.
 import { app } from '@azure/functions';
+import { registerServiceBusSdkBinding } from '../shared/hosting/service-bus-sdk-binding';
 import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
 import { functionDeclarations } from './declarations';
 
@@ -34,4 +34,5 @@ export function registerWithFunctionsHost(declaration: FunctionDeclaration): voi
   }
 }
 
+registerServiceBusSdkBinding();
 for (const declaration of functionDeclarations) registerWithFunctionsHost(declaration);
