@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpFunctionDeclaration } from '../shared/hosting/function-declarations';
 import { readRawBody, BodyTooLargeError } from '../shared/hosting/http-body';
 import { services } from '../shared/runtime/services';

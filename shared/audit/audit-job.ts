@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Settings } from '../config/settings';
 import type { AccessPolicy } from '../processing/policy';
 import type { Telemetry } from '../telemetry/telemetry';

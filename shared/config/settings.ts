@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every app setting the code reads, in one typed schema. Each entry's description is the

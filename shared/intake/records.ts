@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { lifecycleEventSchema, toFieldIssues, type FieldIssue, type LifecycleEvent } from '../domain/events';
 
 /** What every intake returns: all events of the request, or every problem found in it. */

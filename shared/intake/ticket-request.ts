@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeSchema, tenantScopedEventId, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
 import { validateCandidate, type IntakeResult } from './records';
 

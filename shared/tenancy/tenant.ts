@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isLoopbackUrl } from '../config/settings';
 import { rulesFileSchema } from '../processing/rules-policy';
 

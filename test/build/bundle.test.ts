@@ -66,6 +66,12 @@ describe('the deployment bundle (npm run build)', () => {
     expectSdkBindingDelivers(probe);
     expect(probe.loadedAfterMessage).toBe(true);
   });
+
+  it('when built, then the Azure SDKs are a second file the entry requires on first use, not part of the entry', () => {
+    const bundle = readFileSync(path.join(root, 'dist', 'functions', 'index.js'), 'utf8');
+    expect(existsSync(path.join(root, 'dist', 'functions', 'azure-sdks.js'))).toBe(true);
+    expect(bundle).toContain('require("./azure-sdks.js")');
+  });
 });
 
 describe('the unbundled app under the Functions worker', () => {
