@@ -45,26 +45,42 @@ export async function findGroupByDisplayName(client: Client, displayName: string
   return (page.value as DirectoryGroup[])[0];
 }
 
-/** Groups (not roles or administrative units) the user is a direct member of. */
-export async function listUserGroups(client: Client, userId: string): Promise<DirectoryGroup[]> {
-  const groups: DirectoryGroup[] = [];
-  let page = await graphCall('list user groups', () => client.api(`/users/${userId}/memberOf`).top(999).get());
+/** One of a user's direct memberships: a group, a directory role or an administrative unit. */
+export type Membership = { '@odata.type'?: string; id: string; displayName?: string } & Partial<DirectoryGroup>;
+
+/** The first page of a user's direct memberships (relative, so a `$batch` item can carry it too). */
+export const memberOfUrl = (userId: string): string => `/users/${userId}/memberOf?$top=999`;
+
+/** All of a user's direct memberships, following `@odata.nextLink`; `firstPage` when already read (a batch item). */
+export async function readMemberOf(client: Client, userId: string, firstPage?: unknown): Promise<Membership[]> {
+  const entries: Membership[] = [];
+  let page = (firstPage ?? (await graphCall('list user memberships', () => client.api(memberOfUrl(userId)).get()))) as Record<string, unknown>;
   for (;;) {
-    for (const item of page.value as ({ '@odata.type'?: string } & DirectoryGroup)[]) {
-      if (item['@odata.type'] === '#microsoft.graph.group') groups.push(item);
-    }
+    entries.push(...((page.value ?? []) as Membership[]));
     const next = page['@odata.nextLink'] as string | undefined;
-    if (!next) return groups;
-    page = await graphCall('list user groups', () => client.api(next).get());
+    if (!next) return entries;
+    page = await graphCall('list user memberships', () => client.api(next).get());
   }
 }
 
-/** Directory role templates the user holds (protected accounts are never modified). */
+/** The groups (not roles or administrative units) among memberships. */
+export function groupsIn(memberships: readonly Membership[]): DirectoryGroup[] {
+  return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.group') as DirectoryGroup[];
+}
+
+/** The directory roles among memberships, by name (protected accounts are never modified). */
+export function directoryRolesIn(memberships: readonly Membership[]): string[] {
+  return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.directoryRole').map((m) => m.displayName ?? 'directory role');
+}
+
+/** Groups (not roles or administrative units) the user is a direct member of. */
+export async function listUserGroups(client: Client, userId: string): Promise<DirectoryGroup[]> {
+  return groupsIn(await readMemberOf(client, userId));
+}
+
+/** Directory roles the user holds. */
 export async function listUserDirectoryRoles(client: Client, userId: string): Promise<string[]> {
-  const page = await graphCall('list user roles', () => client.api(`/users/${userId}/memberOf`).top(999).get());
-  return (page.value as { '@odata.type'?: string; displayName?: string }[])
-    .filter((i) => i['@odata.type'] === '#microsoft.graph.directoryRole')
-    .map((i) => i.displayName ?? 'directory role');
+  return directoryRolesIn(await readMemberOf(client, userId));
 }
 
 /** Adds a member; "already a member" counts as done. Returns whether a change was made. */

@@ -24,9 +24,16 @@ export function availableUnits(sku: SubscribedSku): number {
   return sku.prepaidUnits.enabled - sku.consumedUnits;
 }
 
+/** Relative, so a `$batch` item can carry it too. */
+export const assignedLicencesUrl = (userId: string): string => `/users/${userId}?$select=id,assignedLicenses`;
+
+export function assignedLicencesOf(user: unknown): AssignedLicence[] {
+  const held = ((user as { assignedLicenses?: AssignedLicence[] }).assignedLicenses ?? []);
+  return held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] }));
+}
+
 export async function getAssignedLicences(client: Client, userId: string): Promise<AssignedLicence[]> {
-  const user = await graphCall('read assigned licences', () => client.api(`/users/${userId}`).select('id,assignedLicenses').get());
-  return ((user.assignedLicenses ?? []) as AssignedLicence[]).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] }));
+  return assignedLicencesOf(await graphCall('read assigned licences', () => client.api(assignedLicencesUrl(userId)).get()));
 }
 
 /** One `assignLicense` call for all additions and removals (it is atomic in Graph). */

@@ -1,9 +1,12 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
 
+/** Relative, so a `$batch` item can carry it too. A user without a manager answers 404. */
+export const managerUrl = (userId: string): string => `/users/${userId}/manager?$select=id`;
+
 export async function getManagerId(client: Client, userId: string): Promise<string | undefined> {
   try {
-    const manager = await graphCall('read manager', () => client.api(`/users/${userId}/manager`).select('id').get());
+    const manager = await graphCall('read manager', () => client.api(managerUrl(userId)).get());
     return (manager as { id: string }).id;
   } catch (error) {
     if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return undefined;

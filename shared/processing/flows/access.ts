@@ -16,7 +16,9 @@ import { requireAccount } from '../steps/find-user';
 export async function runAccessChange(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   const change = event.change;
   if (!change) throw new StepFailure('access', false, 'MissingChange', 'an access event carries no change');
-  const user = await requireAccount(event, runner, deps, 'Send a joiner for this worker first, then replay.');
+  const oneOff = change.action === 'reset-credential' ? deps : { ...deps, policy: policyFor(change, deps.policy) };
+  const removeUnwanted = change.action === 'remove-group' || change.action === 'remove-licence';
+  const { user, reads } = await requireAccount(event, runner, oneOff, { removeUnwanted, linksManager: false }, 'Send a joiner for this worker first, then replay.');
   if (change.action === 'reset-credential') {
     if (!deps.credentials) {
       throw new StepFailure('issue-temporary-access-pass', false, 'NoCredentialChannel', 'a credential reset was asked for but no credential channel is configured', 'Set CREDENTIAL_DELIVERY=webhook with its URL and secret, then replay.');
@@ -24,11 +26,10 @@ export async function runAccessChange(event: LifecycleEvent, runner: StepRunner,
     await issueTemporaryAccessPass(event, user, 'reset', runner, deps);
     return;
   }
-  const oneOff = { ...deps, policy: policyFor(change, deps.policy) };
   if (change.action === 'add-group' || change.action === 'remove-group') {
-    await reconcileGroups(event, user, runner, oneOff, { removeUnwanted: change.action === 'remove-group' });
+    await reconcileGroups(event, user, runner, oneOff, { removeUnwanted, reads });
   } else {
-    await reconcileLicences(event, user, runner, oneOff, { removeUnwanted: change.action === 'remove-licence' });
+    await reconcileLicences(event, user, runner, oneOff, { removeUnwanted, reads });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { LifecycleEvent } from '../../domain/events';
 import type { DirectoryUser } from '../../graph/users';
+import { accountReadsFor, newAccountReads, type AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
 import { updateAttributes } from '../steps/account';
@@ -17,8 +18,10 @@ import { checkProtection } from '../steps/protection';
 export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
   const existing = await findUser(event, runner, deps);
   let user: DirectoryUser | undefined;
+  let reads: AccountReads = newAccountReads;
   if (existing) {
-    await checkProtection(existing, runner, deps);
+    reads = accountReadsFor(event, existing, deps, { removeUnwanted: true, linksManager: true });
+    await checkProtection(existing, reads, runner, deps);
     await updateAttributes(event, existing, runner, deps);
     user = existing;
   } else {
@@ -26,10 +29,9 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   }
   if (!user) return undefined; // dry run of a new account: nothing further can be read
   await runner.patch((r) => ({ ...r, userId: (user as DirectoryUser).id }));
-  const newAccount = !existing;
-  await linkManager(event, user, runner, deps, newAccount);
-  await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing, newAccount });
-  await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing, newAccount });
+  await linkManager(event, user, reads, runner, deps);
+  await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing, reads });
+  await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing, reads });
   await linkWaitingReports(event, user, runner, deps);
   // Only for an account this event created (now, or in an attempt before a retry): a joiner
   // re-posted for an existing worker must not invalidate the way they already sign in.

@@ -1,7 +1,8 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { listUserGroups, type DirectoryGroup } from '../../graph/groups';
-import { assignLicences, getAssignedLicences } from '../../graph/licences';
+import { groupsIn, type DirectoryGroup } from '../../graph/groups';
+import { assignLicences } from '../../graph/licences';
 import { deleteUser, findDeletedUserByEmployeeId, type DirectoryUser } from '../../graph/users';
+import { existingAccountReads, type AccountRead, type AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
@@ -45,35 +46,37 @@ export async function runLeaver(
     return {};
   }
   await runner.patch((r) => ({ ...r, userId: user.id }));
-  if (phase === 'remove-licences') return removeLicencesPhase(user, runner, deps, leaveAt);
+  if (phase === 'remove-licences') return removeLicencesPhase(user, existingAccountReads(deps.graph, user.id, new Set()), runner, deps, leaveAt);
   if (phase === 'delete-account') return deletePhase(user, runner, deps);
 
-  await checkProtection(user, runner, deps);
+  const grace = deps.policy.leaver.licenceGraceDays;
+  // Memberships for the protection check and the group removal, licences when they go now: one round trip.
+  const reads = existingAccountReads(deps.graph, user.id, new Set<AccountRead>(grace > 0 ? ['memberships'] : ['memberships', 'licences']));
+  await checkProtection(user, reads, runner, deps);
   await guardMassLeavers(event, runner, deps, release);
   await setAccountEnabled(user, false, runner, deps);
   if (deps.policy.leaver.revokeSessions) await revokeSessions(user, runner, deps);
   await setLeaveDate(user, leaveAt, runner, deps);
   await runner.run('remove-groups', async () => {
-    const memberOf = await listUserGroups(deps.graph, user.id);
+    const memberOf = groupsIn(await reads.memberships());
     const removable = deps.policy.leaver.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps);
     return applyMembershipChanges(user, [], removable, deps);
   });
-  const grace = deps.policy.leaver.licenceGraceDays;
   if (grace > 0) {
     const at = new Date(leaveAt.getTime() + grace * DAY_MS);
     await runner.run('remove-licences', async () => ({ outcome: 'pending', detail: `after the ${grace}-day grace period, at ${at.toISOString()}` }));
     return { schedule: { at, phase: 'remove-licences', reason: 'licence grace period' } };
   }
-  return removeLicencesPhase(user, runner, deps, leaveAt);
+  return removeLicencesPhase(user, reads, runner, deps, leaveAt);
 }
 
-async function removeLicencesPhase(user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, leaveAt: Date): Promise<FlowResult> {
+async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, runner: StepRunner, deps: ProcessingDeps, leaveAt: Date): Promise<FlowResult> {
   if (user.accountEnabled) {
     await runner.run('remove-licences', async () => ({ outcome: 'skipped', detail: 'the account is enabled again (rehired?); licences kept' }));
     return {};
   }
   await runner.run('remove-licences', async () => {
-    const held = await getAssignedLicences(deps.graph, user.id);
+    const held = await reads.licences();
     if (held.length === 0) return { outcome: 'already-done', detail: 'no licences assigned' };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${held.length} licence(s)` };
     await assignLicences(deps.graph, user.id, [], held.map((l) => l.skuId));

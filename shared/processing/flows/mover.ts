@@ -8,9 +8,10 @@ import { linkManager } from '../steps/manager';
 
 /** Mover: changed attributes only, manager change, and the delta of rule-based groups and licences. */
 export async function runMover(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
-  const user = await requireAccount(event, runner, deps, 'Send a joiner (or rehire) for this worker first, then replay.');
+  const change = { removeUnwanted: true, linksManager: true };
+  const { user, reads } = await requireAccount(event, runner, deps, change, 'Send a joiner (or rehire) for this worker first, then replay.');
   await updateAttributes(event, user, runner, deps);
-  await linkManager(event, user, runner, deps);
-  await reconcileGroups(event, user, runner, deps, { removeUnwanted: true });
-  await reconcileLicences(event, user, runner, deps, { removeUnwanted: true });
+  await linkManager(event, user, reads, runner, deps);
+  await reconcileGroups(event, user, runner, deps, { removeUnwanted: true, reads });
+  await reconcileLicences(event, user, runner, deps, { removeUnwanted: true, reads });
 }

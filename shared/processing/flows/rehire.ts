@@ -1,5 +1,6 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { findDeletedUserByEmployeeId, restoreDeletedUser, type DirectoryUser } from '../../graph/users';
+import { accountReadsFor, newAccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
 import { setAccountEnabled, setLeaveDate, updateAttributes } from '../steps/account';
@@ -34,15 +35,16 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
   if (!user) return;
   const account = user;
   await runner.patch((r) => ({ ...r, userId: account.id }));
+  const reads = created ? newAccountReads : accountReadsFor(event, account, deps, { removeUnwanted: true, linksManager: true });
   if (!created) {
-    await checkProtection(account, runner, deps);
+    await checkProtection(account, reads, runner, deps);
     await setAccountEnabled(account, true, runner, deps);
     await setLeaveDate(account, null, runner, deps);
     await updateAttributes(event, account, runner, deps);
   }
-  await linkManager(event, account, runner, deps);
-  await reconcileGroups(event, account, runner, deps, { removeUnwanted: !created });
-  await reconcileLicences(event, account, runner, deps, { removeUnwanted: !created });
+  await linkManager(event, account, reads, runner, deps);
+  await reconcileGroups(event, account, runner, deps, { removeUnwanted: !created, reads });
+  await reconcileLicences(event, account, runner, deps, { removeUnwanted: !created, reads });
   await linkWaitingReports(event, account, runner, deps);
   await issueTemporaryAccessPass(event, account, 'rehire', runner, deps);
 }

@@ -1,8 +1,9 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { GraphRequestError } from '../../graph/errors';
-import { listUserGroups, removeGroupMember, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
-import { assignLicences, availableUnits, getAssignedLicences, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
+import { groupsIn, removeGroupMember, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
+import { assignLicences, availableUnits, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
 import type { DirectoryUser } from '../../graph/users';
+import type { AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
@@ -10,8 +11,8 @@ import type { StepRunner } from '../step-runner';
 export interface AccessOptions {
   /** Movers lose rule-managed groups and licences the rules no longer give them; joiners only gain. */
   removeUnwanted: boolean;
-  /** Created by this very attempt: it holds no groups or licences yet, so there is nothing to read. */
-  newAccount?: boolean;
+  /** What the account holds now (`newAccountReads` for one this attempt created). */
+  reads: AccountReads;
 }
 
 /** Rule-based group memberships: add what the rules want, remove (movers) what they no longer want. */
@@ -25,7 +26,7 @@ export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser
     if (missing.length > 0) {
       throw new StepFailure('groups', false, 'GroupNotFound', `rules name group(s) that do not exist: ${missing.join(', ')}`, 'Create the group(s) or correct the rules file, then replay.');
     }
-    const memberOf = new Set(options.newAccount ? [] : (await listUserGroups(deps.graph, user.id)).map((g) => g.id));
+    const memberOf = new Set(groupsIn(await options.reads.memberships()).map((g) => g.id));
     const wantedGroups = uniqueGroups(wanted.map((ref) => resolved.get(ref) as DirectoryGroup));
     const wantedIds = new Set(wantedGroups.map((g) => g.id));
     const toAdd = wantedGroups.filter((g) => !memberOf.has(g.id));
@@ -69,7 +70,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     if (unknown.length > 0) {
       throw new StepFailure('licences', false, 'SkuNotSubscribed', `the tenant has no subscription for ${unknown.join(', ')}`, 'Buy the product or correct the rules file, then replay.');
     }
-    const current = new Map(options.newAccount ? [] : (await getAssignedLicences(deps.graph, user.id)).map((l) => [l.skuId, l]));
+    const current = new Map((await options.reads.licences()).map((l) => [l.skuId, l]));
     const add: AssignedLicence[] = [];
     const newlyAssigned: SubscribedSku[] = [];
     for (const need of wanted) {

@@ -1,7 +1,8 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { getManagerId, setManager } from '../../graph/manager';
+import { setManager } from '../../graph/manager';
 import { GraphRequestError } from '../../graph/errors';
 import type { DirectoryUser } from '../../graph/users';
+import type { AccountReads } from '../account-reads';
 import { graphRoot, type ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
 
@@ -10,7 +11,7 @@ import type { StepRunner } from '../step-runner';
  * yet never fails the event: the link waits (pending) and is made when the manager's account
  * appears. A worker named as their own manager is reported, not linked.
  */
-export async function linkManager(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, newAccount = false): Promise<void> {
+export async function linkManager(event: LifecycleEvent, user: DirectoryUser, reads: AccountReads, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   const managerEmployeeId = event.employee.managerEmployeeId;
   await runner.run('set-manager', async () => {
     if (!managerEmployeeId) return { outcome: 'skipped', detail: 'no manager in the HR record' };
@@ -36,8 +37,7 @@ export async function linkManager(event: LifecycleEvent, user: DirectoryUser, ru
       await deps.pendingLinks.remove({ tenantId: event.tenantId, managerEmployeeId, reportUserId: user.id });
     }
     if (manager.id === user.id) return { outcome: 'skipped', detail: 'the manager resolves to the worker themself; not linked' };
-    // An account created by this attempt has no manager yet: no need to ask.
-    const current = newAccount ? null : await getManagerId(deps.graph, user.id);
+    const current = await reads.managerId();
     if (current === manager.id) return { outcome: 'already-done', detail: `manager is already ${manager.userPrincipalName}` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would set manager to ${manager.userPrincipalName}` };
     try {

@@ -1,6 +1,6 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
-import { listUserDirectoryRoles, listUserGroups } from '../../graph/groups';
+import { directoryRolesIn, groupsIn } from '../../graph/groups';
 import type { DirectoryUser } from '../../graph/users';
+import type { AccountReads } from '../account-reads';
 import { StepFailure } from '../outcome';
 import type { ProcessingDeps } from '../deps';
 import type { ProtectionPolicy } from '../policy';
@@ -11,18 +11,18 @@ import type { StepRunner } from '../step-runner';
  * write of any event that changes an existing account, so a protected account sees no partial
  * change.
  */
-export async function assertNotProtected(graph: Client, user: DirectoryUser, protection: ProtectionPolicy): Promise<void> {
+export async function assertNotProtected(user: DirectoryUser, protection: ProtectionPolicy, reads: AccountReads): Promise<void> {
   const upn = user.userPrincipalName.toLowerCase();
   if (protection.userPrincipalNames.some((p) => p.toLowerCase() === upn)) {
     throw refuse(user, 'it is listed as a protected account');
   }
   if (protection.directoryRoleHolders) {
-    const roles = await listUserDirectoryRoles(graph, user.id);
+    const roles = directoryRolesIn(await reads.memberships());
     if (roles.length > 0) throw refuse(user, `it holds directory role(s): ${roles.join(', ')}`);
   }
   if (protection.groups.length > 0) {
     const protectedRefs = new Set(protection.groups.map((g) => g.toLowerCase()));
-    const groups = await listUserGroups(graph, user.id);
+    const groups = groupsIn(await reads.memberships());
     const hit = groups.find((g) => protectedRefs.has(g.id.toLowerCase()) || protectedRefs.has(g.displayName.toLowerCase()));
     if (hit) throw refuse(user, `it is a member of protected group ${hit.displayName}`);
   }
@@ -39,9 +39,9 @@ function refuse(user: DirectoryUser, why: string): StepFailure {
 }
 
 /** The `check-protection` step every flow runs before its first change to an existing account. */
-export async function checkProtection(user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+export async function checkProtection(user: DirectoryUser, reads: AccountReads, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   await runner.run('check-protection', async () => {
-    await assertNotProtected(deps.graph, user, deps.policy.protection);
+    await assertNotProtected(user, deps.policy.protection, reads);
     return { outcome: 'done', detail: 'not a protected account' };
   });
 }

@@ -1,0 +1,103 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { LifecycleEvent } from '../domain/events';
+import { batchGet, type BatchAnswer } from '../graph/batch';
+import { memberOfUrl, readMemberOf, type Membership } from '../graph/groups';
+import { assignedLicencesOf, assignedLicencesUrl, getAssignedLicences, type AssignedLicence } from '../graph/licences';
+import { getManagerId, managerUrl } from '../graph/manager';
+import type { DirectoryUser } from '../graph/users';
+import type { ProcessingDeps } from './deps';
+
+export type AccountRead = 'memberships' | 'manager' | 'licences';
+
+/**
+ * What an event's steps read about an account before changing it: its direct memberships (the
+ * protection check and the group step both look at them), its manager and its licences. Each is
+ * read once per attempt, and none of our steps' writes change what another step reads.
+ */
+export interface AccountReads {
+  memberships(): Promise<Membership[]>;
+  managerId(): Promise<string | undefined>;
+  licences(): Promise<AssignedLicence[]>;
+}
+
+/** An account this attempt created holds nothing yet: there is nothing to ask Graph. */
+export const newAccountReads: AccountReads = {
+  memberships: async () => [],
+  managerId: async () => undefined,
+  licences: async () => [],
+};
+
+const single: Record<AccountRead, (graph: Client, userId: string) => Promise<unknown>> = {
+  memberships: (graph, userId) => readMemberOf(graph, userId),
+  manager: (graph, userId) => getManagerId(graph, userId),
+  licences: (graph, userId) => getAssignedLicences(graph, userId),
+};
+
+const asBatchItem: Record<AccountRead, (userId: string) => { url: string; operation: string }> = {
+  memberships: (userId) => ({ url: memberOfUrl(userId), operation: 'list user memberships' }),
+  manager: (userId) => ({ url: managerUrl(userId), operation: 'read manager' }),
+  licences: (userId) => ({ url: assignedLicencesUrl(userId), operation: 'read assigned licences' }),
+};
+
+/**
+ * Reads of an existing account. The first one a step asks for fetches every read in `expected`
+ * in one `$batch` round trip instead of one each; a read nobody expected is made on its own.
+ */
+export function existingAccountReads(graph: Client, userId: string, expected: ReadonlySet<AccountRead>): AccountReads {
+  const reads = new Map<AccountRead, Promise<unknown>>();
+
+  const fromAnswer = async (read: AccountRead, answer: BatchAnswer): Promise<unknown> => {
+    if (answer.ok) {
+      if (read === 'memberships') return readMemberOf(graph, userId, answer.body);
+      if (read === 'manager') return (answer.body as { id: string }).id;
+      return assignedLicencesOf(answer.body);
+    }
+    const { kind } = answer.error.failure;
+    if (read === 'manager' && kind === 'not-found') return undefined; // no manager: Graph answers 404
+    // Throttled or failed in passing: asked again on its own, where the SDK's retries and the governor apply.
+    if (kind === 'transient') return single[read](graph, userId);
+    throw answer.error;
+  };
+
+  const remember = (read: AccountRead, pending: Promise<unknown>): Promise<unknown> => {
+    // A step that never comes (an earlier one failed) must not leave an unhandled rejection behind.
+    pending.catch(() => undefined);
+    reads.set(read, pending);
+    return pending;
+  };
+
+  const read = (wanted: AccountRead): Promise<unknown> => {
+    const known = reads.get(wanted);
+    if (known) return known;
+    const together = [...expected].filter((r) => !reads.has(r));
+    if (!together.includes(wanted) || together.length < 2) return remember(wanted, single[wanted](graph, userId));
+    const answers = batchGet(graph, together.map((r) => ({ id: r, ...asBatchItem[r](userId) })));
+    for (const r of together) remember(r, answers.then((all) => fromAnswer(r, all.get(r) as BatchAnswer)));
+    return reads.get(wanted) as Promise<unknown>;
+  };
+
+  return {
+    memberships: () => read('memberships') as Promise<Membership[]>,
+    managerId: () => read('manager') as Promise<string | undefined>,
+    licences: () => read('licences') as Promise<AssignedLicence[]>,
+  };
+}
+
+export interface AccountChange {
+  /** Movers and re-posted joiners lose rule-managed groups and licences the rules no longer give. */
+  removeUnwanted: boolean;
+  /** Whether the flow sets the manager from the HR record (a ticket's access change does not). */
+  linksManager: boolean;
+}
+
+/** The reads a flow that reconciles an existing account will make, from the rules and the HR record, so they share one round trip. */
+export function accountReadsFor(event: LifecycleEvent, user: DirectoryUser, deps: ProcessingDeps, change: AccountChange): AccountReads {
+  const { policy } = deps;
+  const { employee } = event;
+  const expected = new Set<AccountRead>();
+  if (policy.protection.directoryRoleHolders || policy.protection.groups.length > 0) expected.add('memberships');
+  if (policy.desiredGroups(employee).length > 0 || (change.removeUnwanted && policy.ruleManagedGroups().size > 0)) expected.add('memberships');
+  if (change.linksManager && employee.managerEmployeeId && employee.managerEmployeeId !== employee.employeeId) expected.add('manager');
+  if (policy.desiredLicences(employee).length > 0 || (change.removeUnwanted && policy.ruleManagedSkus().size > 0)) expected.add('licences');
+  return existingAccountReads(deps.graph, user.id, expected);
+}
