@@ -12,6 +12,22 @@ export class ReservedWrite implements MiddlewareOptions {
 }
 
 /**
+ * Whether a request spends Graph's write budget. A `$batch` envelope is a POST, but Graph
+ * charges its items one by one: it writes only if one of its items does (an unreadable body
+ * counts as a write, the safe side).
+ */
+export function isWriteRequest(method: string | undefined, url: string, body: unknown): boolean {
+  if ((method ?? 'GET').toUpperCase() === 'GET') return false;
+  if (!/\/\$batch(\?|$)/.test(url)) return true;
+  try {
+    const { requests } = JSON.parse(String(body)) as { requests?: Array<{ method?: string }> };
+    return !Array.isArray(requests) || requests.some((r) => (r.method ?? 'GET').toUpperCase() !== 'GET');
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Every try, the SDK's retries included, passes the tenant's governor just before it goes on
  * the wire, and tells it how Graph answered.
  */
@@ -21,7 +37,8 @@ export class GovernorMiddleware implements Middleware {
   constructor(private readonly governor: GraphGovernor) {}
 
   async execute(context: Context): Promise<void> {
-    const isWrite = (context.options?.method ?? 'GET').toUpperCase() !== 'GET';
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const isWrite = isWriteRequest(context.options?.method, url, context.options?.body);
     const reservation = context.middlewareControl?.getMiddlewareOptions(ReservedWrite) as ReservedWrite | undefined;
     const reserved = isWrite && reservation !== undefined && !reservation.used;
     if (reservation) reservation.used = true;

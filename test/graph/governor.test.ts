@@ -1,4 +1,5 @@
 import { GraphGovernor } from '../../shared/graph/governor';
+import { isWriteRequest } from '../../shared/graph/governor-middleware';
 
 /** A clock the test moves; the governor's timers still run on real time, so waits are short. */
 function clock(start = 1_000_000) {
@@ -109,5 +110,23 @@ describe('GraphGovernor', () => {
 
   it('when the rate is not positive, then it refuses to start', () => {
     expect(() => new GraphGovernor({ writesPerSecond: 0 })).toThrow(/writesPerSecond/);
+  });
+});
+
+describe('which requests spend the write budget', () => {
+  const url = 'https://graph.microsoft.com/v1.0/$batch';
+  it('when a $batch carries only reads, then it is not a write, though it is a POST', () => {
+    const body = JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/users/u/manager' }, { id: '2', method: 'GET', url: '/users/u/memberOf' }] });
+    expect(isWriteRequest('POST', url, body)).toBe(false);
+  });
+  it('when a $batch carries a write, or its body cannot be read, then it is a write', () => {
+    const body = JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/users/u' }, { id: '2', method: 'PATCH', url: '/users/u', body: {} }] });
+    expect(isWriteRequest('POST', url, body)).toBe(true);
+    expect(isWriteRequest('POST', url, 'not json')).toBe(true);
+  });
+  it('when a request is anything else, then its method decides', () => {
+    expect(isWriteRequest('GET', 'https://graph.microsoft.com/v1.0/users', undefined)).toBe(false);
+    expect(isWriteRequest('PATCH', 'https://graph.microsoft.com/v1.0/users/u', '{}')).toBe(true);
+    expect(isWriteRequest('POST', 'https://graph.microsoft.com/v1.0/users/u/assignLicense', '{}')).toBe(true);
   });
 });
