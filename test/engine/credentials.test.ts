@@ -69,9 +69,15 @@ describe('initial credentials', () => {
 
   it('when a password reset ticket arrives, then the old pass is replaced and the new one delivered', async () => {
     const [user] = sim.userByEmployeeId('C100');
+    const before = host.simulator!.stats().byRoute;
     await host.bus.createSender(host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: 'RESET-1', body: { requestId: 'RESET-1', action: 'reset-password', employee: { employeeId: 'C100' } } });
     const status = await host.waitForStatus('ticket-RESET-1');
     expect(status.status).toBe('succeeded');
+    // A reset reads only what the protection check needs: no groups, licences or manager, so no $batch.
+    const after = host.simulator!.stats().byRoute;
+    const made = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
+    expect(made('GET /users/{id}/memberOf')).toBe(1);
+    expect(made('POST /$batch')).toBe(0);
     const resets = deliveries.filter((d) => d.reason === 'reset');
     expect(resets).toHaveLength(1);
     const methods = await sim.graph('GET', `/users/${user!.id}/authentication/temporaryAccessPassMethods`);

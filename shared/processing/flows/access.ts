@@ -16,7 +16,7 @@ import { requireAccount } from '../steps/find-user';
 export async function runAccessChange(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   const change = event.change;
   if (!change) throw new StepFailure('access', false, 'MissingChange', 'an access event carries no change');
-  const oneOff = change.action === 'reset-credential' ? deps : { ...deps, policy: policyFor(change, deps.policy) };
+  const oneOff = { ...deps, policy: policyFor(change, deps.policy) };
   const removeUnwanted = change.action === 'remove-group' || change.action === 'remove-licence';
   const { user, reads } = await requireAccount(event, runner, oneOff, { removeUnwanted, linksManager: false }, 'Send a joiner for this worker first, then replay.');
   if (change.action === 'reset-credential') {
@@ -33,10 +33,12 @@ export async function runAccessChange(event: LifecycleEvent, runner: StepRunner,
   }
 }
 
-/** The rules as this one change sees them: it wants (or manages, to remove) exactly one thing. */
-function policyFor(change: Exclude<AccessChange, { action: 'reset-credential' }>, base: AccessPolicy): AccessPolicy {
+/** The rules as this one change sees them: it wants (or manages, to remove) exactly one thing; a credential reset, nothing. */
+function policyFor(change: AccessChange, base: AccessPolicy): AccessPolicy {
   const none = new Set<string>();
   switch (change.action) {
+    case 'reset-credential':
+      return { ...base, desiredGroups: () => [], ruleManagedGroups: () => none, desiredLicences: () => [], ruleManagedSkus: () => none };
     case 'add-group':
       return { ...base, desiredGroups: () => [change.group], ruleManagedGroups: () => none };
     case 'remove-group':
