@@ -6,6 +6,7 @@ import { assignedLicencesOf, assignedLicencesUrl, getAssignedLicences, type Assi
 import { getManagerId, managerUrl } from '../graph/manager';
 import type { DirectoryUser } from '../graph/users';
 import type { ProcessingDeps } from './deps';
+import { groupsInScope, licencesInScope } from './steps/access';
 
 export type AccountRead = 'memberships' | 'manager' | 'licences';
 
@@ -96,8 +97,10 @@ export function accountReadsFor(event: LifecycleEvent, user: DirectoryUser, deps
   const { employee } = event;
   const expected = new Set<AccountRead>();
   if (policy.protection.directoryRoleHolders || policy.protection.groups.length > 0) expected.add('memberships');
-  if (policy.desiredGroups(employee).length > 0 || (change.removeUnwanted && policy.ruleManagedGroups().size > 0)) expected.add('memberships');
+  const groups = groupsInScope(policy, employee, change.removeUnwanted);
+  if (groups.wanted.length > 0 || groups.managed.length > 0) expected.add('memberships');
   if (change.linksManager && employee.managerEmployeeId && employee.managerEmployeeId !== employee.employeeId) expected.add('manager');
-  if (policy.desiredLicences(employee).length > 0 || (change.removeUnwanted && policy.ruleManagedSkus().size > 0)) expected.add('licences');
+  const licences = licencesInScope(policy, employee, change.removeUnwanted);
+  if (licences.wanted.length > 0 || licences.managed.size > 0) expected.add('licences');
   return existingAccountReads(deps.graph, user.id, expected);
 }

@@ -1,4 +1,4 @@
-import type { LifecycleEvent } from '../../domain/events';
+import type { Employee, LifecycleEvent } from '../../domain/events';
 import { GraphRequestError } from '../../graph/errors';
 import { groupsIn, removeGroupMember, unmanageableReason, type DirectoryGroup } from '../../graph/groups';
 import { assignLicences, availableUnits, type AssignedLicence, type SubscribedSku } from '../../graph/licences';
@@ -6,6 +6,7 @@ import type { DirectoryUser } from '../../graph/users';
 import type { AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
+import type { AccessPolicy, LicenceNeed } from '../policy';
 import type { StepRunner } from '../step-runner';
 
 export interface AccessOptions {
@@ -15,11 +16,20 @@ export interface AccessOptions {
   reads: AccountReads;
 }
 
+/** The groups the group step looks at for a worker: what the rules want and, when it removes, what they manage. None: the step is skipped. */
+export function groupsInScope(policy: AccessPolicy, employee: Employee, removeUnwanted: boolean): { wanted: string[]; managed: string[] } {
+  return { wanted: policy.desiredGroups(employee), managed: removeUnwanted ? [...policy.ruleManagedGroups()] : [] };
+}
+
+/** The licences the licence step looks at for a worker, like `groupsInScope`. */
+export function licencesInScope(policy: AccessPolicy, employee: Employee, removeUnwanted: boolean): { wanted: LicenceNeed[]; managed: ReadonlySet<string> } {
+  return { wanted: policy.desiredLicences(employee), managed: removeUnwanted ? policy.ruleManagedSkus() : new Set<string>() };
+}
+
 /** Rule-based group memberships: add what the rules want, remove (movers) what they no longer want. */
 export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, options: AccessOptions): Promise<void> {
   await runner.run('groups', async () => {
-    const wanted = deps.policy.desiredGroups(event.employee);
-    const managed = options.removeUnwanted ? [...deps.policy.ruleManagedGroups()] : [];
+    const { wanted, managed } = groupsInScope(deps.policy, event.employee, options.removeUnwanted);
     if (wanted.length === 0 && managed.length === 0) return { outcome: 'skipped', detail: 'no group rules apply' };
     const resolved = await deps.directory.resolveGroups([...new Set([...wanted, ...managed])]);
     const missing = wanted.filter((ref) => !resolved.has(ref));
@@ -62,8 +72,7 @@ export async function applyMembershipChanges(
 /** Licences from the rules, checked for availability first; one atomic assignLicense call. */
 export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, options: AccessOptions): Promise<void> {
   await runner.run('licences', async () => {
-    const wanted = deps.policy.desiredLicences(event.employee);
-    const managed = options.removeUnwanted ? deps.policy.ruleManagedSkus() : new Set<string>();
+    const { wanted, managed } = licencesInScope(deps.policy, event.employee, options.removeUnwanted);
     if (wanted.length === 0 && managed.size === 0) return { outcome: 'skipped', detail: 'no licence rules apply' };
     let skus = new Map((await deps.directory.subscribedSkus()).map((s) => [s.skuPartNumber, s]));
     const unknown = wanted.filter((w) => !skus.has(w.skuPartNumber)).map((w) => w.skuPartNumber);
