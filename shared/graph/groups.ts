@@ -73,16 +73,6 @@ export function directoryRolesIn(memberships: readonly Membership[]): string[] {
   return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.directoryRole').map((m) => m.displayName ?? 'directory role');
 }
 
-/** Groups (not roles or administrative units) the user is a direct member of. */
-export async function listUserGroups(client: Client, userId: string): Promise<DirectoryGroup[]> {
-  return groupsIn(await readMemberOf(client, userId));
-}
-
-/** Directory roles the user holds. */
-export async function listUserDirectoryRoles(client: Client, userId: string): Promise<string[]> {
-  return directoryRolesIn(await readMemberOf(client, userId));
-}
-
 /** Adds a member; "already a member" counts as done. Returns whether a change was made. */
 export async function addGroupMember(client: Client, groupId: string, userId: string, graphBase: string, options: MiddlewareOptions[] = []): Promise<boolean> {
   try {

@@ -3,7 +3,7 @@ import type { Settings } from '../../shared/config/settings';
 import { createGraphClient } from '../../shared/graph/client';
 import { LocalSimulatorCredential } from '../../shared/graph/credential';
 import { GraphRequestError } from '../../shared/graph/errors';
-import { addGroupMember, listUserDirectoryRoles, listUserGroups, removeGroupMember, resolveGroups } from '../../shared/graph/groups';
+import { addGroupMember, directoryRolesIn, groupsIn, readMemberOf, removeGroupMember, resolveGroups } from '../../shared/graph/groups';
 import { assignLicences, getAssignedLicences, listSubscribedSkus } from '../../shared/graph/licences';
 import { getManagerId, setManager } from '../../shared/graph/manager';
 import { createUser, deleteUser, findDeletedUserByEmployeeId, findUserByEmployeeId, findUserByUpn, restoreDeletedUser, updateUser } from '../../shared/graph/users';
@@ -36,9 +36,9 @@ describe('Graph simulator driven by the app\'s own Graph helpers', () => {
     expect(groups.size).toBe(2);
     expect(await addGroupMember(c, IDS.sales, user.id, sim.url)).toBe(true);
     expect(await addGroupMember(c, IDS.sales, user.id, sim.url)).toBe(false);
-    expect((await listUserGroups(c, user.id)).map((g) => g.displayName)).toEqual(['SG-Sales']);
+    expect(groupsIn(await readMemberOf(c, user.id)).map((g) => g.displayName)).toEqual(['SG-Sales']);
     expect(await removeGroupMember(c, IDS.contractors, user.id)).toBe(false);
-    expect(await listUserDirectoryRoles(c, IDS.breakglass)).toEqual(['Global Administrator']);
+    expect(directoryRolesIn(await readMemberOf(c, IDS.breakglass))).toEqual(['Global Administrator']);
   });
 
   it('when a second create uses a taken UPN, then the helper reports a conflict', async () => {
