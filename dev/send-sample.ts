@@ -46,6 +46,10 @@ async function main(): Promise<void> {
     headers: { authorization: 'Bearer local-simulator-token' },
   });
   console.log('In the simulated tenant:', JSON.stringify(await users.json(), null, 2));
+  if (status.status !== 'succeeded') {
+    console.error(`The joiner ended ${status.status ?? 'without a status'}, not succeeded: see its steps above.`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

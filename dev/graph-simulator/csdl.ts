@@ -15,7 +15,8 @@ interface XmlType {
 }
 interface XmlNamed { '@_Name': string }
 
-const defaultFile = path.resolve(__dirname, '../../../shared/reference/graph/v1.0-Prod.csdl');
+/** Vendored in the repository (reference/graph, with its LICENSE and SOURCE). */
+const defaultFile = path.resolve(__dirname, '../../reference/graph/v1.0-Prod.csdl');
 const cache = new Map<string, GraphMetadata>();
 
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);

@@ -52,7 +52,7 @@ route('GET', '/directory/deletedItems/{id}', 200, (p, req, ctx) => getDeleted(re
 route('POST', '/directory/deletedItems/{id}/restore', 200, (p, req, ctx) => restoreDeleted(req, ctx, p.id!));
 route('DELETE', '/directory/deletedItems/{id}', 204, (p, _req, ctx) => purgeDeleted(ctx, p.id!));
 
-/** Resource-unit cost per FIELD-NOTES (identity & access service). */
+/** Resource-unit cost, identity and access service: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits */
 function resourceUnits(method: string, pattern: string, query: URLSearchParams): number {
   if (method !== 'GET') return 1;
   let cost = pattern === '/users' || pattern === '/users/{id}' ? 2 : pattern === '/groups/{id}/members' || pattern === '/subscribedSkus' ? 3 : 1;

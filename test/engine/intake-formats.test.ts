@@ -4,7 +4,7 @@ import { stepsOf, useTenantHost } from '../support/tenant';
 
 const t = useTenantHost();
 
-const sample = (name: string) => readFileSync(path.resolve(__dirname, '../../../shared/reference/hr-samples', name), 'utf8');
+const sample = (name: string) => readFileSync(path.resolve(__dirname, '../../reference/hr-samples', name), 'utf8');
 
 async function accepted(response: Response): Promise<string[]> {
   expect(response.status).toBe(202);

@@ -63,7 +63,7 @@ describe('infra/main.bicep', () => {
     it('when on Flex Consumption, then the worker runtime is configured in functionAppConfig, not as an app setting', () => {
       expect(appSettings.has('FUNCTIONS_WORKER_RUNTIME')).toBe(false);
       expect(appSettings.has('FUNCTIONS_EXTENSION_VERSION')).toBe(false);
-      expect(app).toMatch(/runtime: \{ name: 'node', version: '20' \}/);
+      expect(app).toMatch(/runtime: \{ name: 'node', version: '22' \}/);
       expect(resourceBlock('plan')).toMatch(/tier: 'FlexConsumption', name: 'FC1'/);
     });
   });

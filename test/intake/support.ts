@@ -8,7 +8,7 @@ export const NOW = new Date('2026-11-20T10:00:00.000Z');
 export const options: IntakeOptions = { now: NOW, tenantId: 'default', maxRecords: 10, csvMapping: defaultCsvMapping };
 
 export function readSample(name: string): string {
-  return readFileSync(path.resolve(__dirname, '../../../shared/reference/hr-samples', name), 'utf8');
+  return readFileSync(path.resolve(__dirname, '../../reference/hr-samples', name), 'utf8');
 }
 
 export function eventsOf(result: IntakeResult): LifecycleEvent[] {
