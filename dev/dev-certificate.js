@@ -43,4 +43,38 @@ function expiresSoon(pem) {
   }
 }
 
-module.exports = { ensureDevCertificate, certPath, keyPath };
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * Node reads a single NODE_EXTRA_CA_CERTS file, so a caller's own CA (a corporate proxy in front
+ * of Graph, a second simulator) and the dev certificate must share one: this writes both into
+ * one bundle under the dev-cert folder and returns its path. Certificates are de-duplicated and
+ * the file is named by its content, so a launcher started by a launcher (npm test → npm start)
+ * gets the same bundle back, and concurrent launchers never see each other's half-written file.
+ * A caller's file that cannot be read is reported through `warn` and left out, as Node itself does.
+ */
+function writeTrustBundle(callerFile, warn) {
+  const pems = [];
+  if (callerFile) {
+    try {
+      const found = fs.readFileSync(callerFile, 'utf8').match(PEM_CERTIFICATE) ?? [];
+      if (found.length === 0) warn(`NODE_EXTRA_CA_CERTS ${callerFile} holds no PEM certificate: only the dev certificate is trusted in addition to Node's own CAs`);
+      pems.push(...found);
+    } catch (error) {
+      warn(`NODE_EXTRA_CA_CERTS ${callerFile} cannot be read (${error.code ?? error.message}): only the dev certificate is trusted in addition to Node's own CAs`);
+    }
+  }
+  pems.push(...(fs.readFileSync(certPath, 'utf8').match(PEM_CERTIFICATE) ?? []));
+  const unique = [...new Map(pems.map((pem) => [pem.replace(/\s+/g, ''), pem])).values()];
+  const content = unique.join('\n') + '\n';
+  const digest = require('node:crypto').createHash('sha256').update(content).digest('hex').slice(0, 16);
+  const bundlePath = path.join(dir, `ca-bundle-${digest}.pem`);
+  if (!fs.existsSync(bundlePath)) {
+    const partial = `${bundlePath}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, content);
+    fs.renameSync(partial, bundlePath);
+  }
+  return bundlePath;
+}
+
+module.exports = { ensureDevCertificate, writeTrustBundle, certPath, keyPath };

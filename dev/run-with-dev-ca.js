@@ -2,11 +2,13 @@
 // Runs a command with the local Graph simulator's TLS certificate trusted.
 // Node reads NODE_EXTRA_CA_CERTS only at process start, so the certificate must exist and the
 // variable be set before the process that calls Graph starts: this launcher does both, then
-// hands over (signals forwarded, exit code preserved). Dev and test only; never deployed.
+// hands over (signals forwarded, exit code preserved). A caller's own NODE_EXTRA_CA_CERTS is
+// kept: the variable points at a bundle of the caller's CAs and the dev certificate.
+// Dev and test only; never deployed.
 'use strict';
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { ensureDevCertificate } = require('./dev-certificate');
+const { ensureDevCertificate, writeTrustBundle } = require('./dev-certificate');
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
@@ -15,7 +17,8 @@ async function main() {
     process.exit(2);
   }
   const cert = await ensureDevCertificate();
-  const env = { ...process.env, NODE_EXTRA_CA_CERTS: cert.certPath, DEV_TLS_CERT_FILE: cert.certPath, DEV_TLS_KEY_FILE: cert.keyPath };
+  const trusted = writeTrustBundle(process.env.NODE_EXTRA_CA_CERTS, (line) => console.error(`[run-with-dev-ca] ${line}`));
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: trusted, DEV_TLS_CERT_FILE: cert.certPath, DEV_TLS_KEY_FILE: cert.keyPath };
   const bin = path.join(__dirname, '..', 'node_modules', '.bin');
   env.PATH = `${bin}${path.delimiter}${env.PATH ?? ''}`;
   // The same Node binary as the launcher, so a version manager's PATH cannot pick another one.
