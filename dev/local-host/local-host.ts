@@ -19,6 +19,7 @@ import { LocalServiceBus } from '../local-service-bus';
 import { LocalDeadLetters } from '../local-service-bus/dead-letters';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { createLocalHttpServer } from './http-server';
+import { listenOnSetting, portFromSetting } from './ports';
 import { scheduleTimers, type TimerScheduler } from './timers';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -71,6 +72,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   };
 
   try {
+    const port = options.port ?? portFromSetting(env, 'PORT', 7071);
+    const simulatorPort = portFromSetting(env, 'GRAPH_SIMULATOR_PORT', 7072);
     let azurite: RunningAzurite | undefined;
     if (!env.AzureWebJobsStorage && !env.AzureWebJobsStorage__accountName) {
       azurite = await startAzurite();
@@ -80,7 +83,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
 
     let simulator: RunningGraphSimulator | undefined;
     if (!env.GRAPH_BASE_URL) {
-      simulator = await startEmbeddedSimulator(env, options.observeGraph);
+      simulator = await listenOnSetting('GRAPH_SIMULATOR_PORT', simulatorPort, () => startEmbeddedSimulator(env, simulatorPort, options.observeGraph));
       cleanups.push(() => simulator?.close());
       env.GRAPH_BASE_URL = simulator.url;
       env.GRAPH_CREDENTIAL = 'local';
@@ -139,11 +142,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       admin: { invokeFunction: (name) => timers.runNow(name) },
       log,
     });
-    const port = options.port ?? Number(env.PORT ?? 7071);
-    await new Promise<void>((ok, fail) => {
+    await listenOnSetting('PORT', port, () => new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(port, '127.0.0.1', () => ok());
-    });
+    }));
     cleanups.push(() => new Promise<void>((ok) => server.close(() => ok())));
     const url = `http://localhost:${(server.address() as AddressInfo).port}`;
 
@@ -162,7 +164,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
 }
 
-async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, observe?: (request: ObservedRequest) => void): Promise<RunningGraphSimulator> {
+async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, port: number, observe?: (request: ObservedRequest) => void): Promise<RunningGraphSimulator> {
   const certFile = env.DEV_TLS_CERT_FILE;
   const keyFile = env.DEV_TLS_KEY_FILE;
   if (!certFile || !keyFile || !env.NODE_EXTRA_CA_CERTS) {
@@ -170,7 +172,7 @@ async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, observe?: (request
   }
   const seedFile = env.GRAPH_SEED_FILE ?? path.join(repoRoot, 'dev', 'graph-simulator', 'seed.sample.json');
   return startGraphSimulator({
-    port: Number(env.GRAPH_SIMULATOR_PORT ?? 7072),
+    port,
     tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
     seed: loadSeed(seedFile),
     ...(observe ? { observe } : {}),
