@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { HrRequestOutcome } from '../intake/receive-hr-request';
 import { BodyTooLargeError, readRawBody } from './http-body';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../security/hmac-signature';
+import { SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, TIMESTAMP_HEADER } from '../security/hmac-signature';
 import type { HrRequest } from '../intake/receive-hr-request';
 
 /** The HR request as the intake reads it, or the 413 for a body over the limit. */
@@ -21,11 +21,19 @@ export async function readHrRequest(request: HttpRequest, maxBytes: number): Pro
   }
 }
 
+/** Why a request was refused, in words the operator can act on; never the secret or the signature. */
+const UNSIGNED_REASONS: Record<string, string> = {
+  missing: `${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER} header missing`,
+  malformed: `${SIGNATURE_HEADER} is not sha256=<64 hex digits> or ${TIMESTAMP_HEADER} is not Unix seconds`,
+  expired: `timestamp outside the allowed window of ${SIGNATURE_TOLERANCE_SECONDS} s either side of now (check the sender's clock)`,
+  mismatch: "signature does not match the body (the sender's secret differs, or the body changed after signing)",
+};
+
 /** 401 unsigned, 400 with every issue, 200 with the plans (dry run), 202 with status URLs. */
 export function hrResponse(outcome: HrRequestOutcome, request: HttpRequest, context: InvocationContext, tenantKey: string): HttpResponseInit {
   switch (outcome.kind) {
     case 'unsigned':
-      context.warn(`rejected unsigned or badly signed HR request for tenant ${tenantKey} (${outcome.reason})`);
+      context.warn(`rejected unsigned or badly signed HR request for tenant ${tenantKey}: ${UNSIGNED_REASONS[outcome.reason] ?? outcome.reason}`);
       return { status: 401 };
     case 'invalid':
       return { status: 400, jsonBody: { error: 'The request was rejected; nothing was queued.', issues: outcome.issues } };
