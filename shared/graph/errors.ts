@@ -10,6 +10,12 @@ export type GraphFailureKind =
   | 'transient'
   /** The object is not there (may be replication delay right after our own create). */
   | 'not-found'
+  /**
+   * An object the request references has not replicated yet (a member just created): Graph
+   * says retry after a brief delay. Unlike `transient`, it concerns one reference, not the
+   * request, so a write of several members is split to find which.
+   */
+  | 'replicating'
   /** The change is already in place ("added object references already exist"). */
   | 'already-done'
   /** Another object holds a unique value we asked for (UPN, mailNickname). */
@@ -31,6 +37,14 @@ export interface GraphFailure {
 
 const alreadyMember = /added object references already exist/i;
 const uniqueValueTaken = /another object with the same value for property/i;
+/**
+ * Graph's 400 while an added member or the group has not replicated. The first wording is the one
+ * documented (https://learn.microsoft.com/graph/api/group-post-members, /group-update: "The
+ * source resource object or one of the objects being referenced don't exist.", beta pages "do
+ * not"); the second is the "added object references" form of Graph's membership errors, not
+ * seen in Microsoft's docs, accepted in case Graph answers with it.
+ */
+const notReplicated = /objects? being referenced (?:do not|don't) exist|added object references do not exist/i;
 
 const transientNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'AbortError', 'TimeoutError', 'TypeError']);
 
@@ -39,6 +53,7 @@ function kindForStatus(status: number, code: string, message: string): GraphFail
   if (status === 429 || status === 502 || status === 503 || status === 504 || status === 500) return 'transient';
   if (status === 404) return 'not-found';
   if (status === 400 && alreadyMember.test(message)) return 'already-done';
+  if (status === 400 && notReplicated.test(message)) return 'replicating';
   if ((status === 400 || status === 409) && uniqueValueTaken.test(message)) return 'conflict';
   if (status === 423 || status === 424) return 'transient';
   if (code === 'Request_ResourceNotFound') return 'not-found';

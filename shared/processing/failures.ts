@@ -18,9 +18,10 @@ export function toStepFailure(step: string, error: unknown): StepFailure {
   if (error instanceof StepFailure) return error;
   if (error instanceof GraphRequestError) {
     const f = error.failure;
-    // A 404 for an object this event just found or created is replication delay: retry.
-    // One that persists ends as RetriesExhausted with the Graph message, which names it.
-    const retryable = f.kind === 'transient' || f.kind === 'not-found';
+    // A 404 for an object this event just found or created, or Graph's 400 for a reference not
+    // yet replicated, is replication delay: retry with backoff. One that persists ends as
+    // RetriesExhausted with the Graph message, which names it.
+    const retryable = f.kind === 'transient' || f.kind === 'not-found' || f.kind === 'replicating';
     const status = f.status ? `Graph ${f.status} ${f.code}` : `network error ${f.code}`;
     return new StepFailure(step, retryable, f.code, `${error.operation}: ${status}: ${f.message}`, retryable ? undefined : remedyFor(f), f.retryAfterMs);
   }

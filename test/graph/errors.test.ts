@@ -33,6 +33,20 @@ describe('classifyGraphError', () => {
     expect(classifyGraphError(error).kind).toBe('already-done');
   });
 
+  // https://learn.microsoft.com/graph/api/group-post-members and /group-update (replication note):
+  // a member add may fail with this 400 until the objects have replicated; retry after a brief delay.
+  it.each([
+    "The source resource object or one of the objects being referenced don't exist.",
+    'The source resource object or one of the objects being referenced do not exist.',
+    "One or more added object references do not exist for the following modified properties: 'members'.",
+  ])('when a member add meets replication delay ("%s"), then the failure is replicating — not permanent, not already done', (message) => {
+    expect(classifyGraphError(graphError(400, 'Request_BadRequest', message))).toMatchObject({ kind: 'replicating', status: 400, code: 'Request_BadRequest', message });
+  });
+
+  it('when a 400 only resembles the replication answer, then it stays permanent', () => {
+    expect(classifyGraphError(graphError(400, 'Request_BadRequest', "Property 'objects' does not exist on type 'microsoft.graph.group'.")).kind).toBe('permanent');
+  });
+
   it('when a UPN is taken, then the failure is a conflict, not already-done', () => {
     const error = graphError(400, 'Request_BadRequest', 'Another object with the same value for property userPrincipalName already exists.');
     expect(classifyGraphError(error).kind).toBe('conflict');
