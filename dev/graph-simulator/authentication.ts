@@ -41,6 +41,8 @@ function present(pass: StoredPass): Record<string, unknown> {
  * expired one is replaced). The refusal wording is recollected, not checked against Graph.
  */
 export function createTemporaryAccessPass(req: SimRequest, ctx: SimContext, userId: string): Record<string, unknown> {
+  // A user still replicating: 404 (https://learn.microsoft.com/graph/api/authentication-post-temporaryaccesspassmethods
+  // documents nothing for replication; see replication.ts).
   const user = requireUser(ctx.state, userId);
   const body = asObject(req.body);
   const unknown = unknownProperty(body, TYPE);

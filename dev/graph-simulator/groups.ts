@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project, refId } from './odata';
-import { presentUser, rejectUnknown, replicated, DEFAULT_USER_PROPERTIES } from './users';
+import { referenceNotReplicated, replicated, userNotReplicated } from './replication';
+import { presentUser, rejectUnknown, DEFAULT_USER_PROPERTIES } from './users';
 import type { GroupRecord, SimContext, SimRequest, UserRecord } from './types';
 
 type Item = Record<string, unknown>;
@@ -37,9 +38,16 @@ function assertWritableMembership(group: GroupRecord): void {
   }
 }
 
-function activeMember(ctx: SimContext, id: string): UserRecord {
+/**
+ * The user a member add references. One that does not exist is 404 (group-post-members:
+ * "404 Not Found when the object being added doesn't exist"); one still replicating is the 400
+ * that page and group-update document for replication (see replication.ts). `onCreate`: POST
+ * /groups, whose page documents nothing for replication, keeps the plain 404.
+ */
+function activeMember(ctx: SimContext, id: string, onCreate = false): UserRecord {
   const user = ctx.state.users.get(id);
-  if (!user || !replicated(ctx.state, user)) throw notFound(id);
+  if (!user) throw notFound(id);
+  if (!replicated(ctx.state, user)) throw onCreate ? userNotReplicated(id) : referenceNotReplicated();
   return user;
 }
 
@@ -138,7 +146,7 @@ export function createGroup(req: SimRequest, ctx: SimContext): Item {
   let memberIds: string[] = [];
   if (bind !== undefined) {
     if (!Array.isArray(bind) || bind.length > MAX_BIND) throw badRequest("Invalid value specified for property 'members@odata.bind'.");
-    memberIds = [...new Set(bind.map((ref) => activeMember(ctx, refId(ref)).id))];
+    memberIds = [...new Set(bind.map((ref) => activeMember(ctx, refId(ref), true).id))];
   }
   const group: GroupRecord = {
     ...structuredClone(rest),

@@ -45,6 +45,8 @@ export function licenseDetails(ctx: SimContext, idOrUpn: string): Item {
  */
 export function assignLicense(req: SimRequest, ctx: SimContext, idOrUpn: string): Item {
   const body = asObject(req.body);
+  // A user still replicating: 404 (https://learn.microsoft.com/graph/api/user-assignlicense
+  // documents nothing for replication; see replication.ts).
   const user = requireUser(ctx.state, idOrUpn);
   if (!Array.isArray(body.addLicenses)) throw badRequest("Invalid value specified for property 'addLicenses' of resource 'User'.");
   if (!Array.isArray(body.removeLicenses)) throw badRequest("Invalid value specified for property 'removeLicenses' of resource 'User'.");

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { unknownProperty } from './csdl';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, countResponse, listResponse, parseSelect, project, refId, type PlainText } from './odata';
+import { replicated, userNotReplicated } from './replication';
 import type { SimContext, SimRequest, SimulatorState, UserRecord } from './types';
 
 type Item = Record<string, unknown>;
@@ -26,18 +27,11 @@ export function findUser(state: SimulatorState, idOrUpn: string): UserRecord | u
   return undefined;
 }
 
-/** False while a just-created user has not "replicated" yet (see `replicationDelayMs`). */
-export function replicated(state: SimulatorState, user: UserRecord): boolean {
-  const until = state.replicatingUntil.get(user.id);
-  if (until === undefined) return true;
-  if (Date.now() >= until) state.replicatingUntil.delete(user.id);
-  return Date.now() >= until;
-}
-
-/** A user other endpoints can see: 404 when missing or still replicating. */
+/** A user other endpoints can see: 404 when missing or still replicating (see replication.ts for the sources). */
 export function requireUser(state: SimulatorState, idOrUpn: string): UserRecord {
   const user = findUser(state, idOrUpn);
-  if (!user || !replicated(state, user)) throw notFound(idOrUpn);
+  if (!user) throw notFound(idOrUpn);
+  if (!replicated(state, user)) throw userNotReplicated(idOrUpn);
   return user;
 }
 
@@ -194,7 +188,9 @@ export function setManager(req: SimRequest, ctx: SimContext, idOrUpn: string): v
   const user = requireUser(ctx.state, idOrUpn);
   const targetId = refId(asObject(req.body)['@odata.id']);
   const manager = findUser(ctx.state, targetId);
-  if (!manager || !replicated(ctx.state, manager)) throw notFound(targetId);
+  if (!manager) throw notFound(targetId);
+  // A manager still replicating: Assign manager documents nothing specific; the eventual-consistency "Not Found".
+  if (!replicated(ctx.state, manager)) throw userNotReplicated(targetId);
   if (manager.id === user.id) throw badRequest('A user cannot be its own manager.'); // wording not verified against real Graph
   user.managerId = manager.id;
 }
