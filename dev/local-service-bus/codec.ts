@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../shared/messaging/limits';
 import type { OutgoingMessage, ReceivedMessage } from '../../shared/messaging/types';
 
 /** Application property values as the SDK allows them; Dates are tagged so they survive JSON. */
@@ -115,18 +116,33 @@ function decodeProperties(props: Record<string, EncodedProperty> | undefined): R
   return out;
 }
 
+/** The SDK's wording (sdk/servicebus/service-bus/src/util/errors.ts) for what is not a message. */
+export const NOT_A_MESSAGE = "Provided value for 'message' must be of type: ServiceBusMessage or AmqpAnnotatedMessage.";
+export const NOT_MESSAGES =
+  "Provided value for 'messages' must be of type: ServiceBusMessage, AmqpAnnotatedMessage, ServiceBusMessageBatch or an array of type ServiceBusMessage or AmqpAnnotatedMessage.";
+
+/**
+ * Throws what the SDK throws before anything is sent (`throwIfNotValidServiceBusMessage`, then
+ * `toRheaMessage` in src/serviceBusMessage.ts): not a message, a sessionId or messageId longer than
+ * Service Bus allows (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas:
+ * "Maximum size of a message ID: 128", "of a message session ID: 128").
+ */
+export function validateMessageFields(message: OutgoingMessage, notAMessage = NOT_MESSAGES): void {
+  if (!message || typeof message !== 'object' || !('body' in message)) throw new TypeError(notAMessage);
+  if (message.sessionId !== undefined && message.sessionId !== null && typeof message.sessionId !== 'string') {
+    throw new TypeError("The property 'sessionId' on the message must be of type 'string'");
+  }
+  if (typeof message.sessionId === 'string' && message.sessionId.length > MAX_ID_LENGTH) {
+    throw new Error(`Length of 'sessionId' property on the message cannot be greater than ${MAX_ID_LENGTH} characters.`);
+  }
+  if (typeof message.messageId === 'string' && message.messageId.length > MAX_ID_LENGTH) {
+    throw new Error(`Length of 'messageId' property on the message cannot be greater than ${MAX_ID_LENGTH} characters.`);
+  }
+}
+
 /** Throws like the SDK/service would for a message that cannot be sent to this queue. */
 export function validateOutgoing(message: OutgoingMessage, requiresSession: boolean, queueName: string): void {
-  if (!message || typeof message !== 'object' || !('body' in message)) {
-    throw new TypeError('Provided value for "message" must be of type ServiceBusMessage or AmqpAnnotatedMessage.');
-  }
-  if (message.sessionId !== undefined && (typeof message.sessionId !== 'string' || message.sessionId.length > 128)) {
-    throw new TypeError('Length of "sessionId" property on the message cannot be greater than 128 characters.');
-  }
-  const id = messageIdKey(message.messageId);
-  if (id !== undefined && id.length > 128) {
-    throw new TypeError('Length of "messageId" property on the message cannot be greater than 128 characters.');
-  }
+  validateMessageFields(message);
   if (requiresSession && !message.sessionId) {
     throw new ServiceBusLikeError(
       `The SessionId was not set on a message, and it cannot be sent to the entity '${queueName}'. ` +
@@ -135,6 +151,39 @@ export function validateOutgoing(message: OutgoingMessage, requiresSession: bool
     );
   }
 }
+
+/**
+ * An array that does not fit one batch: the SDK's own refusal (`ServiceBusSenderImpl.sendMessages`,
+ * src/sender.ts), thrown before anything is sent.
+ */
+export const batchTooLargeError = (): ServiceBusLikeError =>
+  new ServiceBusLikeError(
+    'Messages were too big to fit in a single batch. Remove some messages and try again or create your own batch using createBatch(), which gives more fine-grained control.',
+    'MessageSizeExceeded',
+  );
+
+/**
+ * One message over the link's limit: the service refuses it (AMQP message-size-exceeded, which the
+ * SDK reports as `MessageSizeExceeded`). The wording is the one reported from the service
+ * (https://github.com/Azure/azure-service-bus/issues/697); the JavaScript SDK passes on whatever
+ * text the service sends.
+ */
+export const messageTooLargeError = (messageId: string | undefined, size: number): ServiceBusLikeError =>
+  new ServiceBusLikeError(
+    `The message (id:${messageId ?? ''}, size:${size} bytes) is larger than is currently allowed (${MAX_MESSAGE_BYTES} bytes).`,
+    'MessageSizeExceeded',
+  );
+
+/**
+ * Scheduling a message over the limit: the service does not refuse it but never answers, and the
+ * SDK reports a timeout (https://github.com/Azure/azure-sdk-for-js/issues/23623,
+ * https://github.com/Azure/azure-service-bus/issues/697). Here it fails at once, with that code.
+ */
+export const scheduledTooLargeError = (size: number): ServiceBusLikeError =>
+  new ServiceBusLikeError(
+    `The operation did not complete within the allocated time (local Service Bus: a scheduled message of ${size} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit, which Service Bus answers with a timeout).`,
+    'ServiceTimeout',
+  );
 
 export function toStored(message: OutgoingMessage, seq: number, enqueuedAt: number, scheduledAt: number | undefined): StoredMessage {
   const stored: StoredMessage = {

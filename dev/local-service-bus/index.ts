@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { OutgoingMessage, QueueSender, ReceivedMessage } from '../../shared/messaging/types';
+import type { OutgoingMessage, OutgoingMessageBatch, QueueSender, ReceivedMessage } from '../../shared/messaging/types';
+import { LocalMessageBatch, createLocalBatch, isMessageBatch } from './batch';
 import { Journal } from './journal';
 import { LocalQueue, type QueueCounts, type QueueOptions } from './queue';
 import { type MessageHandler, type SubscribeOptions, Subscription } from './subscription';
@@ -27,7 +28,8 @@ const toArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
 /**
  * In-process, disk-persisted stand-in for the Service Bus queues the app uses, for the local host:
  * peek-lock delivery with settlement, sessions, duplicate detection, scheduled messages,
- * max-delivery-count dead-lettering, and a dead-letter subqueue that can be replayed.
+ * max-delivery-count dead-lettering, a dead-letter subqueue that can be replayed, and the
+ * Standard tier's limits (256 KB a message and a send, 128-character ids; see ./README.md).
  */
 export class LocalServiceBus {
   private readonly queues = new Map<string, LocalQueue>();
@@ -78,11 +80,19 @@ export class LocalServiceBus {
       return this.queue(queueName);
     };
     return {
-      sendMessages: async (messages: OutgoingMessage | OutgoingMessage[]) => {
-        open().send(toArray(messages));
+      sendMessages: async (messages: OutgoingMessage | OutgoingMessage[] | OutgoingMessageBatch) => {
+        const queue = open();
+        if (messages instanceof LocalMessageBatch) queue.send([...messages.messages], undefined, 'batch');
+        else if (isMessageBatch(messages)) throw new TypeError('The local Service Bus sends only batches made by its own createMessageBatch.');
+        else if (Array.isArray(messages)) queue.send(messages, undefined, 'array');
+        else queue.send([messages], undefined, 'message');
+      },
+      createMessageBatch: async (batchOptions?: { maxSizeInBytes?: number }) => {
+        open();
+        return createLocalBatch(batchOptions);
       },
       scheduleMessages: async (messages: OutgoingMessage | OutgoingMessage[], when: Date) =>
-        open().send(toArray(messages), when.getTime()),
+        open().send(toArray(messages), when.getTime(), 'schedule'),
       close: async () => {
         closed = true;
       },

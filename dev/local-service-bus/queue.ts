@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage, ReceivedMessage } from '../../shared/messaging/types';
+import { MAX_MESSAGE_BYTES } from '../../shared/messaging/limits';
+import { createLocalBatch } from './batch';
 import {
   type EncodedPropertiesPatch,
   type StoredMessage,
+  batchTooLargeError,
   encodeProperties,
   lockLostError,
   messageIdKey,
+  messageTooLargeError,
+  scheduledTooLargeError,
   toReceived,
   toSequence,
   toStored,
+  validateMessageFields,
   validateOutgoing,
 } from './codec';
+import { messageBytes } from './message-size';
 import type { Journal, JournalRecord } from './journal';
 
 /** setTimeout's ceiling (2^31 − 1 ms). */
@@ -40,6 +47,35 @@ interface Lock {
   token: string;
   until: number;
   timer: NodeJS.Timeout;
+}
+
+/**
+ * How messages reached the queue, which decides the size rule (256 KB each way on Standard,
+ * https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas):
+ * - `message`: one `sendMessages(message)`; the service refuses it over the link's limit;
+ * - `array`: `sendMessages([...])`, which the SDK packs into one batch of the link's size, refusing
+ *   the whole array when a message does not fit;
+ * - `batch`: a batch from `createMessageBatch`, already held to its size by `tryAddMessage`;
+ * - `schedule`: `scheduleMessages`, each message held to the limit.
+ */
+export type SendShape = 'message' | 'array' | 'batch' | 'schedule';
+
+function checkSize(messages: OutgoingMessage[], shape: SendShape): void {
+  if (shape === 'batch') return;
+  if (shape === 'array') {
+    const batch = createLocalBatch();
+    for (const message of messages) {
+      validateMessageFields(message);
+      if (!batch.tryAddMessage(message)) throw batchTooLargeError();
+    }
+    return;
+  }
+  for (const message of messages) {
+    validateMessageFields(message);
+    const size = messageBytes(message);
+    if (size <= MAX_MESSAGE_BYTES) continue;
+    throw shape === 'schedule' ? scheduledTooLargeError(size) : messageTooLargeError(messageIdKey(message.messageId), size);
+  }
 }
 
 /** Compact when the journal holds this many records and at least twice the live state. */
@@ -140,9 +176,13 @@ export class LocalQueue {
     if (this.closed) throw new Error(`The local Service Bus queue '${this.name}' has been closed.`);
   }
 
-  /** Enqueues a batch atomically: every message is validated before anything is written. */
-  send(messages: OutgoingMessage[], scheduledAt?: number): number[] {
+  /**
+   * Enqueues a send atomically: every message is validated, and its size checked as the SDK and
+   * the service would for that kind of send (see SendShape), before anything is written.
+   */
+  send(messages: OutgoingMessage[], scheduledAt?: number, shape: SendShape = 'array'): number[] {
     this.assertOpen();
+    checkSize(messages, shape);
     for (const message of messages) validateOutgoing(message, this.requiresSession, this.name);
     const now = this.env.now();
     const accepted: StoredMessage[] = [];

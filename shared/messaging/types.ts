@@ -1,4 +1,4 @@
-import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/service-bus';
+import type { CreateMessageBatchOptions, ServiceBusMessage, ServiceBusMessageBatch, ServiceBusReceivedMessage } from '@azure/service-bus';
 
 /**
  * The slice of Service Bus the app relies on, typed with the SDK's own message types so the
@@ -8,10 +8,18 @@ import type { ServiceBusMessage, ServiceBusReceivedMessage } from '@azure/servic
 
 export type OutgoingMessage = ServiceBusMessage;
 export type ReceivedMessage = ServiceBusReceivedMessage;
+/** A size-bounded batch: `tryAddMessage` says false once the next message would not fit (256 KB on Standard). */
+export type OutgoingMessageBatch = ServiceBusMessageBatch;
 
 /** What a queue sender must do; `ServiceBusSender` from `@azure/service-bus` satisfies it. */
 export interface QueueSender {
-  sendMessages(messages: OutgoingMessage | OutgoingMessage[]): Promise<void>;
+  /**
+   * One message; an array, which must fit one batch (else `MessageSizeExceeded` and nothing is
+   * sent); or a batch from `createMessageBatch`. Each call is all or nothing.
+   */
+  sendMessages(messages: OutgoingMessage | OutgoingMessage[] | OutgoingMessageBatch): Promise<void>;
+  /** An empty batch as large as the link allows (or `maxSizeInBytes`, which may only be smaller). */
+  createMessageBatch(options?: Pick<CreateMessageBatchOptions, 'maxSizeInBytes'>): Promise<OutgoingMessageBatch>;
   /** Resolves to the sequence numbers of the scheduled messages (SDK returns Long). */
   scheduleMessages(messages: OutgoingMessage | OutgoingMessage[], scheduledEnqueueTimeUtc: Date): Promise<unknown[]>;
   close(): Promise<void>;
