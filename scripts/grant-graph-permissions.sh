@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Grants the app's managed identity exactly the Microsoft Graph application permissions (app
 # roles) the app needs — no more. The list is read from shared/graph/permissions.ts
-# (GRAPH_APP_ROLES), the one list the tests check every Graph call against; the array below is
-# used only if that file is missing. Managed identities get app roles only through Graph
+# (GRAPH_APP_ROLES, plus CONDITIONAL_GRAPH_APP_ROLES whose switch is set below), the one list the
+# tests check every Graph call against; scripts/lib/graph-app-roles.sh has a fallback copy used
+# only if that file is missing. Managed identities get app roles only through Graph
 # (POST /servicePrincipals/{id}/appRoleAssignedTo); the portal has no UI for it.
+#
+# Some permissions are needed only by a feature; say which features the app has on:
+#   CREDENTIAL_DELIVERY=webhook    (the app setting) Temporary Access Passes are issued:
+#                                  UserAuthMethod-TAP.ReadWrite.All, Policy.Read.AuthenticationMethod
+#   ROLE_ASSIGNABLE_GROUPS=manage  the rules say "roleAssignableGroups": "manage":
+#                                  RoleManagement.ReadWrite.Directory (see docs/permissions.md first)
 #
 # Prerequisites:
 #   - Azure CLI, signed in with `az login` to the tenant of the managed identity;
@@ -14,6 +21,7 @@
 # It never removes a role; revoke extra ones by hand (DELETE …/appRoleAssignedTo/{id}).
 #
 # Usage: scripts/grant-graph-permissions.sh <managed-identity-principal-id>
+#   CREDENTIAL_DELIVERY=webhook scripts/grant-graph-permissions.sh …   (Temporary Access Passes on)
 #   GRAPH_BASE_URL=https://graph.microsoft.us scripts/grant-graph-permissions.sh …   (national cloud)
 set -euo pipefail
 

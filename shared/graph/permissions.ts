@@ -1,21 +1,45 @@
 /**
  * The Microsoft Graph application permissions (app roles) the app needs, and why — one list,
- * least privilege per operation. `scripts/grant-graph-permissions.sh` grants exactly these to the
- * managed identity; a test drives every event type and checks each Graph route it called is here.
+ * least privilege per operation, each checked against the API's "Permissions" table on
+ * learn.microsoft.com (docs/permissions.md cites them). `scripts/grant-graph-permissions.sh` and
+ * `scripts/msp-onboard.sh` read these two arrays from this file as text, so keep one entry a line.
+ * Tests drive every event type and check each Graph route called is in GRAPH_ROUTE_PERMISSIONS,
+ * that the scripts grant exactly `graphAppRolesFor`, and that docs/permissions.md matches.
  */
+
+/** Always granted. */
 export const GRAPH_APP_ROLES = [
   'User.ReadWrite.All',
   'User-LifeCycleInfo.ReadWrite.All',
   'User.RevokeSessions.All',
-  'UserAuthenticationMethod.ReadWrite.All',
   'GroupMember.ReadWrite.All',
   'LicenseAssignment.ReadWrite.All',
-  'Organization.Read.All',
-  'RoleManagement.Read.Directory',
+  'LicenseAssignment.Read.All',
   'AuditLog.Read.All',
 ] as const;
 
-export type GraphAppRole = (typeof GRAPH_APP_ROLES)[number];
+/**
+ * Granted only while the feature that needs them is on: `[role, 'SWITCH=value']`. The grant
+ * scripts grant a role when their environment has that switch (`CREDENTIAL_DELIVERY=webhook
+ * scripts/grant-graph-permissions.sh …`). CREDENTIAL_DELIVERY is the app setting;
+ * ROLE_ASSIGNABLE_GROUPS=manage stands for `"roleAssignableGroups": "manage"` in any tenant's rules.
+ */
+export const CONDITIONAL_GRAPH_APP_ROLES = [
+  ['UserAuthMethod-TAP.ReadWrite.All', 'CREDENTIAL_DELIVERY=webhook'],
+  ['Policy.Read.AuthenticationMethod', 'CREDENTIAL_DELIVERY=webhook'],
+  ['RoleManagement.ReadWrite.Directory', 'ROLE_ASSIGNABLE_GROUPS=manage'],
+] as const;
+
+export type GraphAppRole = (typeof GRAPH_APP_ROLES)[number] | (typeof CONDITIONAL_GRAPH_APP_ROLES)[number][0];
+
+/** The roles to grant for these switches (the same rule the grant scripts apply to their environment). */
+export function graphAppRolesFor(switches: Readonly<Record<string, string | undefined>>): GraphAppRole[] {
+  const conditional = CONDITIONAL_GRAPH_APP_ROLES.filter(([, when]) => {
+    const [name, value] = when.split('=') as [string, string];
+    return switches[name] === value;
+  }).map(([role]) => role);
+  return [...GRAPH_APP_ROLES, ...conditional];
+}
 
 interface RoutePermission {
   roles: readonly GraphAppRole[];
@@ -23,8 +47,12 @@ interface RoutePermission {
 }
 
 const USERS: RoutePermission = { roles: ['User.ReadWrite.All'], why: 'find, create and update workers' };
-const GROUPS: RoutePermission = { roles: ['GroupMember.ReadWrite.All'], why: 'read groups and change memberships (not group settings)' };
-const TAP: RoutePermission = { roles: ['UserAuthenticationMethod.ReadWrite.All'], why: 'issue and replace Temporary Access Passes' };
+const GROUPS: RoutePermission = { roles: ['GroupMember.ReadWrite.All'], why: 'read groups and their members (not group settings)' };
+const MEMBERS: RoutePermission = {
+  roles: ['GroupMember.ReadWrite.All', 'RoleManagement.ReadWrite.Directory'],
+  why: 'change memberships; a role-assignable group also needs RoleManagement.ReadWrite.Directory, asked for only when the rules opt in',
+};
+const TAP: RoutePermission = { roles: ['UserAuthMethod-TAP.ReadWrite.All'], why: 'issue and replace Temporary Access Passes (no other authentication method)' };
 
 /** Every Graph route the app calls (`METHOD /pattern`, as the simulator labels them) and what it needs. */
 export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
@@ -39,25 +67,29 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
   'PUT /users/{id}/manager/$ref': USERS,
   'DELETE /users/{id}/manager/$ref': USERS,
   'GET /users/{id}/memberOf': {
-    roles: ['GroupMember.ReadWrite.All', 'RoleManagement.Read.Directory'],
-    why: 'groups to reconcile; directory roles to protect admins (without a role permission Graph returns roles with no details)',
+    roles: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'],
+    why: 'groups to reconcile; directory roles come back typed (@odata.type, id) without a role permission, enough to protect admins',
   },
   'POST /users/{id}/revokeSignInSessions': { roles: ['User.RevokeSessions.All'], why: "end a leaver's sessions" },
   'POST /users/{id}/assignLicense': { roles: ['LicenseAssignment.ReadWrite.All'], why: 'assign and remove licences' },
   'GET /users/{id}/licenseDetails': USERS,
-  'GET /subscribedSkus': { roles: ['Organization.Read.All'], why: 'licence availability before assigning' },
+  'GET /subscribedSkus': { roles: ['LicenseAssignment.Read.All'], why: 'licence stock before assigning, and the licence audit' },
   'GET /groups': GROUPS,
   'GET /groups/{id}': GROUPS,
   'GET /groups/{id}/members': GROUPS,
-  'POST /groups/{id}/members/$ref': GROUPS,
-  'DELETE /groups/{id}/members/{memberId}/$ref': GROUPS,
-  'PATCH /groups/{id}': { roles: ['GroupMember.ReadWrite.All'], why: 'add up to 20 members at once (members@odata.bind)' },
+  'POST /groups/{id}/members/$ref': MEMBERS,
+  'DELETE /groups/{id}/members/{memberId}/$ref': MEMBERS,
+  'PATCH /groups/{id}': { ...MEMBERS, why: `add up to 20 members at once (members@odata.bind); ${MEMBERS.why}` },
   'GET /directory/deletedItems/microsoft.graph.user': USERS,
   'GET /directory/deletedItems/{id}': USERS,
   'POST /directory/deletedItems/{id}/restore': { roles: ['User.ReadWrite.All'], why: 'restore a rehire within 30 days' },
   'POST /users/{id}/authentication/temporaryAccessPassMethods': TAP,
   'GET /users/{id}/authentication/temporaryAccessPassMethods': TAP,
   'DELETE /users/{id}/authentication/temporaryAccessPassMethods/{methodId}': TAP,
+  'GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}': {
+    roles: ['Policy.Read.AuthenticationMethod'],
+    why: "the tenant's Temporary Access Pass policy (on or off, lifetime bounds, one-time use) before issuing a pass",
+  },
   // Items of a batch are checked as the requests they carry.
   'POST /$batch': { roles: [], why: 'a container; each item needs its own permission' },
 };
