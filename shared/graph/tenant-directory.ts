@@ -158,7 +158,8 @@ export class TenantDirectory {
       } catch (error) {
         if (!(error instanceof GraphRequestError) || error.failure.kind === 'transient') throw error;
         // All or nothing: one member already in, or not visible yet, fails the lot. One by one
-        // tells which; each of those takes its own write token.
+        // tells which; each of those takes its own write token. (`replicating` names no member,
+        // so it is split like these, not rethrown: the others need not wait for that one.)
       }
     }
     await Promise.all(
