@@ -27,7 +27,14 @@ function parseItems(body: unknown): BatchItem[] {
 
 /**
  * JSON batching: items run in order through the normal router (so injected faults hit single
- * items); an item whose dependency did not succeed gets 424 Failed Dependency.
+ * items); an item whose dependency did not succeed gets 424 Failed Dependency. Throttling charges
+ * every item on its own, and a refused item answers 429 with its own `Retry-After` inside the
+ * 200 envelope: "Requests in a batch are evaluated individually against the applicable throttling
+ * limits and if any request exceeds the limits, it fails with a status of 429"
+ * (https://learn.microsoft.com/graph/json-batching, "Batch size limitations"); the client is to
+ * "retry each failed request from the batch using the value provided in the retry-after response
+ * header from the JSON content", and SDKs do not retry batch items
+ * (https://learn.microsoft.com/graph/throttling#throttling-and-batching).
  */
 export function runBatch(body: unknown, dispatch: ItemDispatcher): { responses: Array<Record<string, unknown>> } {
   const items = parseItems(body);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { errorResponse, GraphError } from './errors';
 import type { ChaosOptions } from './chaos';
 import { Router, type ObservedRequest } from './router';
-import type { ThrottlingOptions } from './throttle';
+import type { AppThrottle, ThrottlingOptions } from './throttle';
 import { createState, snapshotOf } from './seed';
 import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
@@ -12,7 +12,7 @@ export { loadSeed, validateSeed } from './seed';
 export { generateUsers, type GeneratedUsersOptions } from './generate';
 export { loadGraphMetadata } from './csdl';
 export type { ChaosOptions } from './chaos';
-export type { ThrottlingOptions } from './throttle';
+export { AppThrottle, type AppThrottlingOptions, type ThrottlingOptions } from './throttle';
 export type { ObservedRequest } from './router';
 export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
 
@@ -30,6 +30,10 @@ export interface GraphSimulatorOptions {
   strictToken?: boolean;
   /** Graph-like sliding-window budgets → 429 with Retry-After. Off by default. */
   throttling?: ThrottlingOptions;
+  /** The app's budget across all its tenants: give the same one to each tenant's simulator. Off by default. */
+  appThrottle?: AppThrottle;
+  /** The time throttling windows run on (tests move it to shorten a wait). Default `Date.now`. */
+  clock?: () => number;
   /** Random transient 429/503/504 and latency. Off by default. */
   chaos?: ChaosOptions;
   /** A user created by POST /users is invisible elsewhere for this long (eventual consistency). */
@@ -74,7 +78,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   const state = createState(options.seed);
   let port = options.port ?? 0;
   const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, signInActivityAvailable: options.signInActivityAvailable ?? true, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
-  const router = new Router(ctx);
+  const router = new Router(ctx, options.clock);
+  router.appThrottle = options.appThrottle;
   router.faults.set(options.faults ?? []);
   router.observer = options.observe;
   router.throttle.set(options.throttling);

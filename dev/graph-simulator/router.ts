@@ -70,14 +70,18 @@ export interface ObservedRequest {
 
 export class Router {
   readonly faults = new FaultSet();
-  readonly throttle = new Throttle();
+  readonly throttle: Throttle;
+  /** The app's budget across tenants, shared with other tenants' simulators (unset: not modelled). */
+  appThrottle: Throttle | undefined;
   readonly chaos = new Chaos();
   requests = 0;
   readonly byRoute: Record<string, number> = {};
   /** Sees every routed request (tests: which routes the app calls, what bodies it sends). */
   observer: ((request: ObservedRequest) => void) | undefined;
 
-  constructor(private readonly ctx: SimContext) {}
+  constructor(private readonly ctx: SimContext, clock: () => number = Date.now) {
+    this.throttle = new Throttle({}, clock);
+  }
 
   /** Handles one request (top level or batch item): faults, routing, errors. */
   dispatch(req: SimRequest): SimResponse {
@@ -109,7 +113,7 @@ export class Router {
       }
       const transient = this.chaos.failure();
       if (transient) throw transient;
-      charged = this.throttle.charge(req.method, resourceUnits(req.method, found.r.pattern, req.query));
+      charged = this.throttle.charge(req.method, resourceUnits(req.method, found.r.pattern, req.query), this.appThrottle ? [this.appThrottle] : []);
       const params: Params = {};
       found.r.keys.forEach((k, i) => { params[k] = decodeURIComponent(found.m![i + 1]!); });
       const body = found.r.handler(params, req, this.ctx);
