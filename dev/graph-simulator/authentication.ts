@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { unknownProperty } from './csdl';
 import { badRequest, GraphError } from './errors';
 import { asObject } from './odata';
+import { temporaryAccessPassTerms } from './policies';
 import type { SimContext, SimRequest, UserRecord } from './types';
 import { requireUser } from './users';
 
@@ -16,8 +17,6 @@ interface StoredPass {
 
 const KEY = 'temporaryAccessPassMethods';
 const TYPE = 'temporaryAccessPassAuthenticationMethod';
-/** Graph's hard bounds (the tenant's TAP policy may narrow them; the simulator has no policy). */
-export const TAP_LIFETIME_MINUTES = { min: 10, max: 43_200, default: 60 } as const;
 
 function passesOf(user: UserRecord): StoredPass[] {
   if (!Array.isArray(user[KEY])) user[KEY] = [];
@@ -49,13 +48,8 @@ export function createTemporaryAccessPass(req: SimRequest, ctx: SimContext, user
   if (unknown) {
     throw badRequest(`Property '${unknown}' does not exist on type 'microsoft.graph.${TYPE}'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
   }
-  const lifetime = body.lifetimeInMinutes ?? TAP_LIFETIME_MINUTES.default;
-  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < TAP_LIFETIME_MINUTES.min || lifetime > TAP_LIFETIME_MINUTES.max) {
-    throw badRequest(`Invalid LifetimeInMinutes specified. The valid range between ${TAP_LIFETIME_MINUTES.min} and ${TAP_LIFETIME_MINUTES.max}.`, 'badRequest');
-  }
-  if (body.isUsableOnce !== undefined && typeof body.isUsableOnce !== 'boolean') {
-    throw badRequest(`Invalid value specified for property 'isUsableOnce' of resource '${TYPE}'.`, 'badRequest');
-  }
+  // Lifetime, one-time use and the method being on come from the tenant's TAP policy (policies.ts).
+  const { lifetimeInMinutes: lifetime, isUsableOnce } = temporaryAccessPassTerms(ctx, body);
   const start = body.startDateTime;
   if (start !== undefined && start !== null && (typeof start !== 'string' || Number.isNaN(Date.parse(start)))) {
     throw badRequest(`Invalid value specified for property 'startDateTime' of resource '${TYPE}'.`, 'badRequest');
@@ -70,7 +64,7 @@ export function createTemporaryAccessPass(req: SimRequest, ctx: SimContext, user
     createdDateTime: now,
     startDateTime: typeof start === 'string' ? new Date(start).toISOString() : now,
     lifetimeInMinutes: lifetime,
-    isUsableOnce: body.isUsableOnce === true,
+    isUsableOnce,
   };
   passes.push(stored);
   return { ...present(stored), temporaryAccessPass: randomBytes(9).toString('base64url') };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requireAnyAppRole, ROLE_ASSIGNABLE_MEMBERSHIP_ROLES } from './app-roles';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project, refId } from './odata';
 import { referenceNotReplicated, replicated, userNotReplicated } from './replication';
@@ -26,7 +27,8 @@ function requireGroup(ctx: SimContext, id: string): GroupRecord {
  * wordings are what real Graph returns (public issue reports). For dynamic groups real Graph
  * refuses too; the exact code/wording below is our best recollection, not verified.
  */
-function assertWritableMembership(group: GroupRecord): void {
+function assertWritableMembership(group: GroupRecord, ctx: SimContext): void {
+  if (group.isAssignableToRole) requireAnyAppRole(ctx, ROLE_ASSIGNABLE_MEMBERSHIP_ROLES);
   if (group.groupTypes.includes('DynamicMembership')) {
     throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   }
@@ -78,7 +80,7 @@ export function listMembers(req: SimRequest, ctx: SimContext, id: string): Item 
 export function addMemberRef(req: SimRequest, ctx: SimContext, id: string): void {
   const group = requireGroup(ctx, id);
   const memberId = refId(asObject(req.body)['@odata.id']);
-  assertWritableMembership(group);
+  assertWritableMembership(group, ctx);
   const user = activeMember(ctx, memberId);
   if (group.memberIds.includes(user.id)) {
     throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
@@ -88,7 +90,7 @@ export function addMemberRef(req: SimRequest, ctx: SimContext, id: string): void
 
 export function removeMember(ctx: SimContext, id: string, memberId: string): void {
   const group = requireGroup(ctx, id);
-  assertWritableMembership(group);
+  assertWritableMembership(group, ctx);
   if (!group.memberIds.includes(memberId) || !ctx.state.users.has(memberId)) throw notFound(memberId);
   group.memberIds = group.memberIds.filter((m) => m !== memberId);
 }
@@ -107,7 +109,7 @@ export function patchGroup(req: SimRequest, ctx: SimContext, id: string): void {
   if (bind !== undefined) {
     if (!Array.isArray(bind)) throw badRequest("Invalid value specified for property 'members@odata.bind'.");
     if (bind.length > MAX_BIND) throw badRequest(`Unable to update the specified properties: the maximum number of references that can be added in a single request is ${MAX_BIND}.`);
-    assertWritableMembership(group);
+    assertWritableMembership(group, ctx);
     toAdd = bind.map((ref) => activeMember(ctx, refId(ref)).id);
     if (toAdd.some((m) => group.memberIds.includes(m)) || new Set(toAdd).size !== toAdd.length) {
       throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");

@@ -5,6 +5,7 @@ import { errorResponse, GraphError } from './errors';
 import type { ChaosOptions } from './chaos';
 import { Router, type ObservedRequest } from './router';
 import type { AppThrottle, ThrottlingOptions } from './throttle';
+import { mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
 import { createState, snapshotOf } from './seed';
 import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
@@ -14,6 +15,8 @@ export { loadGraphMetadata } from './csdl';
 export type { ChaosOptions } from './chaos';
 export { AppThrottle, type AppThrottlingOptions, type ThrottlingOptions } from './throttle';
 export type { ObservedRequest } from './router';
+export { DEFAULT_APP_ROLES } from './app-roles';
+export type { TemporaryAccessPassPolicy } from './policies';
 export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
 
 export const SIMULATOR_TOKEN = 'local-simulator-token';
@@ -40,6 +43,8 @@ export interface GraphSimulatorOptions {
   replicationDelayMs?: number;
   /** false: `signInActivity` is refused (403) like in a tenant without Entra ID P1. Default true. */
   signInActivityAvailable?: boolean;
+  /** Graph application permissions the app holds, where they change answers (app-roles.ts). Default DEFAULT_APP_ROLES. */
+  appRoles?: readonly string[];
   /** Sees every routed request, batch items included (tests only). */
   observe?: (request: ObservedRequest) => void;
 }
@@ -55,6 +60,10 @@ export interface RunningGraphSimulator {
   setReplicationDelay(ms: number): void;
   /** false: `signInActivity` is refused like in a tenant without Entra ID P1. */
   setSignInActivityAvailable(available: boolean): void;
+  /** The Graph application permissions the app holds from now on (app-roles.ts). */
+  setAppRoles(roles: readonly string[]): void;
+  /** Changes the tenant's Temporary Access Pass policy (policies.ts); an invalid policy throws. */
+  setTemporaryAccessPassPolicy(change: Partial<TemporaryAccessPassPolicy>): void;
   stats(): { requests: number; byRoute: Record<string, number> };
   close(): Promise<void>;
 }
@@ -78,6 +87,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
   const state = createState(options.seed);
   let port = options.port ?? 0;
   const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, signInActivityAvailable: options.signInActivityAvailable ?? true, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
+  if (options.appRoles) ctx.appRoles = new Set(options.appRoles);
   const router = new Router(ctx, options.clock);
   router.appThrottle = options.appThrottle;
   router.faults.set(options.faults ?? []);
@@ -147,6 +157,12 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     },
     setSignInActivityAvailable: (available) => {
       ctx.signInActivityAvailable = available;
+    },
+    setAppRoles: (roles) => {
+      ctx.appRoles = new Set(roles);
+    },
+    setTemporaryAccessPassPolicy: (change) => {
+      state.temporaryAccessPassPolicy = mergeTemporaryAccessPassPolicy(state.temporaryAccessPassPolicy, change);
     },
     stats: () => ({ requests: router.requests, byRoute: { ...router.byRoute } }),
     close: () =>

@@ -7,6 +7,7 @@ import { FaultSet } from './faults';
 import { addMemberRef, createGroup, getGroup, listGroups, listMembers, patchGroup, removeMember } from './groups';
 import { assignLicense, licenseDetails, listSubscribedSkus } from './licences';
 import { PlainText } from './odata';
+import { getAuthenticationMethodConfiguration } from './policies';
 import { Throttle } from './throttle';
 import * as users from './users';
 import type { SimContext, SimRequest, SimResponse } from './types';
@@ -51,6 +52,7 @@ route('GET', '/directory/deletedItems/microsoft.graph.user', 200, (_p, req, ctx)
 route('GET', '/directory/deletedItems/{id}', 200, (p, req, ctx) => getDeleted(req, ctx, p.id!));
 route('POST', '/directory/deletedItems/{id}/restore', 200, (p, req, ctx) => restoreDeleted(req, ctx, p.id!));
 route('DELETE', '/directory/deletedItems/{id}', 204, (p, _req, ctx) => purgeDeleted(ctx, p.id!));
+route('GET', '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}', 200, (p, _req, ctx) => getAuthenticationMethodConfiguration(ctx, p.id!));
 
 /** Resource-unit cost, identity and access service: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits */
 function resourceUnits(method: string, pattern: string, query: URLSearchParams): number {
@@ -60,6 +62,15 @@ function resourceUnits(method: string, pattern: string, query: URLSearchParams):
   const top = Number(query.get('$top'));
   if (query.has('$top') && top < 20) cost -= 1;
   return Math.max(1, cost);
+}
+
+/** A path segment as a server reads it: a malformed percent-encoding is the client's error (400), not ours. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new GraphError(400, 'BadRequest', `The request URI is not valid: malformed percent-encoding in '${segment}'.`);
+  }
 }
 
 export interface ObservedRequest {
@@ -115,7 +126,7 @@ export class Router {
       if (transient) throw transient;
       charged = this.throttle.charge(req.method, resourceUnits(req.method, found.r.pattern, req.query), this.appThrottle ? [this.appThrottle] : []);
       const params: Params = {};
-      found.r.keys.forEach((k, i) => { params[k] = decodeURIComponent(found.m![i + 1]!); });
+      found.r.keys.forEach((k, i) => { params[k] = decodeSegment(found.m![i + 1]!); });
       const body = found.r.handler(params, req, this.ctx);
       const headers: Record<string, string> = { ...charged };
       if (found.r.status === 204) return { status: 204, headers };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
 import { seedSchema, type GraphSeed, type SimulatorState, type TenantSnapshot, type UserRecord } from './types';
 
 /** Reads and validates a seed file; errors name the file and the offending field. */
@@ -33,6 +34,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     skus: new Map(),
     directoryRoles: new Map(parsed.directoryRoles.map((r) => [r.id, { ...r }])),
     replicatingUntil: new Map(),
+    temporaryAccessPassPolicy: mergeTemporaryAccessPassPolicy(DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, parsed.policies.temporaryAccessPass as Partial<TemporaryAccessPassPolicy> | undefined),
   };
   for (const s of parsed.subscribedSkus) {
     state.skus.set(s.skuId, { skuId: s.skuId, skuPartNumber: s.skuPartNumber, enabled: s.enabled, consumedUnits: s.consumedUnits ?? 0, suspended: s.suspended ?? 0, warning: s.warning ?? 0 });

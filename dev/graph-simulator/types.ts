@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TemporaryAccessPassPolicy } from './policies';
 
 /** Seed file schema: the tenant the simulator starts with. */
 const assignedLicense = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
@@ -35,6 +36,8 @@ export const seedGroupSchema = z
     groupTypes: z.array(z.string()).default([]),
     membershipRule: z.string().nullable().default(null),
     onPremisesSyncEnabled: z.boolean().nullable().default(null),
+    /** Immutable in Entra; members change only with RoleManagement.ReadWrite.Directory (app-roles.ts). */
+    isAssignableToRole: z.boolean().default(false),
     memberIds: z.array(z.string()).default([]),
   })
   .catchall(z.unknown());
@@ -55,6 +58,8 @@ export const seedSchema = z.object({
   directoryRoles: z.array(z.object({ id: z.string(), displayName: z.string(), roleTemplateId: z.string().optional() })).default([]),
   groups: z.array(seedGroupSchema).default([]),
   users: z.array(seedUserSchema).default([]),
+  /** Authentication methods policy; checked against policies.ts when the state is built. */
+  policies: z.object({ temporaryAccessPass: z.record(z.string(), z.unknown()).optional() }).strict().default({}),
 });
 
 export type GraphSeed = z.input<typeof seedSchema>;
@@ -89,6 +94,7 @@ export interface GroupRecord {
   groupTypes: string[];
   membershipRule: string | null;
   onPremisesSyncEnabled: boolean | null;
+  isAssignableToRole?: boolean;
   memberIds: string[];
   [property: string]: unknown;
 }
@@ -106,6 +112,7 @@ export interface SimulatorState {
   directoryRoles: Map<string, DirectoryRoleRecord>;
   /** User id → epoch ms before which other endpoints do not see the just-created user. */
   replicatingUntil: Map<string, number>;
+  temporaryAccessPassPolicy: TemporaryAccessPassPolicy;
 }
 
 export interface TenantSnapshot {
@@ -149,4 +156,6 @@ export interface SimContext {
   replicationDelayMs?: number;
   /** false: the tenant has no Entra ID P1, so `signInActivity` is refused (403), as Graph does. */
   signInActivityAvailable?: boolean;
+  /** Application permissions the app's token carries (app-roles.ts); absent: DEFAULT_APP_ROLES. */
+  appRoles?: ReadonlySet<string>;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { directoryRoleAsMember } from './app-roles';
 import { unknownProperty } from './csdl';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, countResponse, listResponse, parseSelect, project, refId, type PlainText } from './odata';
@@ -51,7 +52,7 @@ function checkPassword(password: unknown): void {
   }
 }
 
-function checkUpn(state: SimulatorState, upn: unknown, self?: string): void {
+export function checkUpn(state: SimulatorState, upn: unknown, self?: string): void {
   if (typeof upn !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(upn)) throw badRequest("Invalid value specified for property 'userPrincipalName' of resource 'User'.");
   const domain = upn.split('@')[1]!.toLowerCase();
   if (!state.verifiedDomains.some((d) => d.toLowerCase() === domain)) {
@@ -211,7 +212,7 @@ export function memberOf(req: SimRequest, ctx: SimContext, idOrUpn: string): Ite
   }
   for (const roleId of user.directoryRoleIds) {
     const role = ctx.state.directoryRoles.get(roleId);
-    if (role) items.push({ '@odata.type': '#microsoft.graph.directoryRole', ...role });
+    if (role) items.push(directoryRoleAsMember(ctx, role));
   }
   return listResponse(items, req, ctx, {
     contextPath: 'directoryObjects', type: 'directoryObject', resource: 'DirectoryObject',

@@ -77,7 +77,7 @@ describe('Graph permissions list', () => {
     expect(graphAppRolesFor({ CREDENTIAL_DELIVERY: 'none', ROLE_ASSIGNABLE_GROUPS: 'leave-alone' })).toEqual([...GRAPH_APP_ROLES]);
   });
 
-  it.each([{}, { CREDENTIAL_DELIVERY: 'webhook' }, { ROLE_ASSIGNABLE_GROUPS: 'manage' }, { CREDENTIAL_DELIVERY: 'webhook', ROLE_ASSIGNABLE_GROUPS: 'manage' }])(
+  it.each<Record<string, string>>([{}, { CREDENTIAL_DELIVERY: 'webhook' }, { ROLE_ASSIGNABLE_GROUPS: 'manage' }, { CREDENTIAL_DELIVERY: 'webhook', ROLE_ASSIGNABLE_GROUPS: 'manage' }])(
     'when the grant scripts run with %p, then they grant exactly what the app asks for',
     (switches) => {
       expect(rolesTheScriptGrants(switches)).toEqual(graphAppRolesFor(switches));
