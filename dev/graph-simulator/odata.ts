@@ -123,5 +123,9 @@ export function refId(value: unknown): string {
   if (typeof value !== 'string') throw badRequest("Invalid object identifier '' .", 'Request_BadRequest');
   const m = /\/([^/]+?)\/?$/.exec(new URL(value, 'https://graph.microsoft.com').pathname);
   if (!m?.[1]) throw badRequest(`Invalid object identifier '${value}' .`, 'Request_BadRequest');
-  return decodeURIComponent(m[1]);
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    throw badRequest(`Invalid object identifier '${value}' .`, 'Request_BadRequest');
+  }
 }

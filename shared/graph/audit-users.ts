@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
+import { graphPath } from './odata';
 
 /** The fields the licence audit reads: nothing else, so 100,000 users stay small in memory. */
 export interface AuditUser {
@@ -86,7 +87,7 @@ export function scanLicensedUsers(graph: Client, options: { withSignInActivity: 
 /** Member ids of one group, paged; used once per rule-managed group instead of memberOf per user. */
 export async function groupMemberIds(graph: Client, groupId: string): Promise<Set<string>> {
   const ids = new Set<string>();
-  let page = (await graphCall('list group members', () => graph.api(`/groups/${groupId}/members`).select('id').top(999).get())) as { value: { id: string }[]; '@odata.nextLink'?: string };
+  let page = (await graphCall('list group members', () => graph.api(graphPath`/groups/${groupId}/members`).select('id').top(999).get())) as { value: { id: string }[]; '@odata.nextLink'?: string };
   for (;;) {
     for (const member of page.value) ids.add(member.id);
     const next = page['@odata.nextLink'];

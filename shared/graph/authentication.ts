@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { Secret } from '../domain/credentials';
 import { graphCall } from './errors';
+import { graphPath } from './odata';
 
 /** A Temporary Access Pass as Graph lists it: the pass itself is only ever in the create response. */
 export interface TemporaryAccessPassMethod {
@@ -16,7 +17,7 @@ export interface IssuedTemporaryAccessPass extends TemporaryAccessPassMethod {
 }
 
 export async function listTemporaryAccessPasses(client: Client, userId: string): Promise<TemporaryAccessPassMethod[]> {
-  const page = await graphCall('list temporary access passes', () => client.api(`/users/${userId}/authentication/temporaryAccessPassMethods`).get());
+  const page = await graphCall('list temporary access passes', () => client.api(graphPath`/users/${userId}/authentication/temporaryAccessPassMethods`).get());
   return (page.value as TemporaryAccessPassMethod[]).map(({ id, startDateTime, lifetimeInMinutes, isUsableOnce }) => ({
     id,
     ...(startDateTime ? { startDateTime } : {}),
@@ -26,7 +27,7 @@ export async function listTemporaryAccessPasses(client: Client, userId: string):
 }
 
 export async function deleteTemporaryAccessPass(client: Client, userId: string, methodId: string): Promise<void> {
-  await graphCall('delete temporary access pass', () => client.api(`/users/${userId}/authentication/temporaryAccessPassMethods/${methodId}`).delete());
+  await graphCall('delete temporary access pass', () => client.api(graphPath`/users/${userId}/authentication/temporaryAccessPassMethods/${methodId}`).delete());
 }
 
 /** Creates a pass; the value is wrapped in a `Secret` at once so no caller can log it by accident. */
@@ -37,7 +38,7 @@ export async function createTemporaryAccessPass(
   now: Date,
 ): Promise<IssuedTemporaryAccessPass> {
   const created = (await graphCall('create temporary access pass', () =>
-    client.api(`/users/${userId}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: options.lifetimeInMinutes, isUsableOnce: options.isUsableOnce }),
+    client.api(graphPath`/users/${userId}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: options.lifetimeInMinutes, isUsableOnce: options.isUsableOnce }),
   )) as { id: string; temporaryAccessPass: string; startDateTime?: string; lifetimeInMinutes: number; isUsableOnce: boolean };
   const start = created.startDateTime ? new Date(created.startDateTime) : now;
   return {

@@ -1,6 +1,6 @@
 import type { Client, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
-import { odataIn, odataString } from './odata';
+import { graphPath, MAX_IN_VALUES, ODataFilter } from './odata';
 
 export interface DirectoryGroup {
   id: string;
@@ -29,9 +29,9 @@ export async function resolveGroups(client: Client, refs: readonly string[]): Pr
   const ids = refs.filter((r) => GUID.test(r));
   const names = refs.filter((r) => !GUID.test(r));
   for (const [property, values] of [['id', ids], ['displayName', names]] as const) {
-    for (let i = 0; i < values.length; i += 15) {
-      const chunk = values.slice(i, i + 15);
-      const page = await graphCall('resolve groups', () => client.api('/groups').filter(odataIn(property, chunk)).select(GROUP_SELECT).top(999).get());
+    for (let i = 0; i < values.length; i += MAX_IN_VALUES) {
+      const chunk = values.slice(i, i + MAX_IN_VALUES);
+      const page = await graphCall('resolve groups', () => client.api('/groups').filter(ODataFilter.in(property, chunk).query).select(GROUP_SELECT).top(999).get());
       for (const group of page.value as DirectoryGroup[]) {
         found.set(property === 'id' ? group.id : group.displayName, group);
       }
@@ -41,7 +41,7 @@ export async function resolveGroups(client: Client, refs: readonly string[]): Pr
 }
 
 export async function findGroupByDisplayName(client: Client, displayName: string): Promise<DirectoryGroup | undefined> {
-  const page = await graphCall('find group', () => client.api('/groups').filter(`displayName eq ${odataString(displayName)}`).select(GROUP_SELECT).get());
+  const page = await graphCall('find group', () => client.api('/groups').filter(ODataFilter.eq('displayName', displayName).query).select(GROUP_SELECT).get());
   return (page.value as DirectoryGroup[])[0];
 }
 
@@ -49,7 +49,7 @@ export async function findGroupByDisplayName(client: Client, displayName: string
 export type Membership = { '@odata.type'?: string; id: string; displayName?: string } & Partial<DirectoryGroup>;
 
 /** The first page of a user's direct memberships (relative, so a `$batch` item can carry it too). */
-export const memberOfUrl = (userId: string): string => `/users/${userId}/memberOf?$top=999`;
+export const memberOfUrl = (userId: string): string => graphPath`/users/${userId}/memberOf?$top=999`;
 
 /** All of a user's direct memberships, following `@odata.nextLink`; `firstPage` when already read (a batch item). */
 export async function readMemberOf(client: Client, userId: string, firstPage?: unknown): Promise<Membership[]> {
@@ -77,7 +77,7 @@ export function directoryRolesIn(memberships: readonly Membership[]): string[] {
 export async function addGroupMember(client: Client, groupId: string, userId: string, graphBase: string, options: MiddlewareOptions[] = []): Promise<boolean> {
   try {
     await graphCall('add group member', () =>
-      client.api(`/groups/${groupId}/members/$ref`).middlewareOptions(options).post({ '@odata.id': `${graphBase}/v1.0/directoryObjects/${userId}` }),
+      client.api(graphPath`/groups/${groupId}/members/$ref`).middlewareOptions(options).post({ '@odata.id': `${graphBase}/v1.0${graphPath`/directoryObjects/${userId}`}` }),
     );
     return true;
   } catch (error) {
@@ -98,16 +98,16 @@ export async function addGroupMembers(client: Client, groupId: string, userIds: 
   if (userIds.length > MAX_BIND_MEMBERS) throw new RangeError(`at most ${MAX_BIND_MEMBERS} members per request`);
   await graphCall('add group members', () =>
     client
-      .api(`/groups/${groupId}`)
+      .api(graphPath`/groups/${groupId}`)
       .middlewareOptions(options)
-      .patch({ 'members@odata.bind': userIds.map((id) => `${graphBase}/v1.0/directoryObjects/${id}`) }),
+      .patch({ 'members@odata.bind': userIds.map((id) => `${graphBase}/v1.0${graphPath`/directoryObjects/${id}`}`) }),
   );
 }
 
 /** Removes a member; "not a member" (404) counts as done. Returns whether a change was made. */
 export async function removeGroupMember(client: Client, groupId: string, userId: string): Promise<boolean> {
   try {
-    await graphCall('remove group member', () => client.api(`/groups/${groupId}/members/${userId}/$ref`).delete());
+    await graphCall('remove group member', () => client.api(graphPath`/groups/${groupId}/members/${userId}/$ref`).delete());
     return true;
   } catch (error) {
     if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return false;

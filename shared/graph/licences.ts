@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall } from './errors';
+import { graphPath } from './odata';
 
 export interface SubscribedSku {
   skuId: string;
@@ -25,7 +26,7 @@ export function availableUnits(sku: SubscribedSku): number {
 }
 
 /** Relative, so a `$batch` item can carry it too. */
-export const assignedLicencesUrl = (userId: string): string => `/users/${userId}?$select=id,assignedLicenses`;
+export const assignedLicencesUrl = (userId: string): string => graphPath`/users/${userId}?$select=id,assignedLicenses`;
 
 export function assignedLicencesOf(user: unknown): AssignedLicence[] {
   const held = ((user as { assignedLicenses?: AssignedLicence[] }).assignedLicenses ?? []);
@@ -40,6 +41,6 @@ export async function getAssignedLicences(client: Client, userId: string): Promi
 export async function assignLicences(client: Client, userId: string, add: AssignedLicence[], remove: string[]): Promise<void> {
   if (add.length === 0 && remove.length === 0) return;
   await graphCall('assign licences', () =>
-    client.api(`/users/${userId}/assignLicense`).post({ addLicenses: add.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })), removeLicenses: remove }),
+    client.api(graphPath`/users/${userId}/assignLicense`).post({ addLicenses: add.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })), removeLicenses: remove }),
   );
 }

@@ -1,6 +1,8 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphCall, GraphRequestError } from './errors';
-import { odataIn, odataString } from './odata';
+import { graphPath, MAX_IN_VALUES, ODataFilter } from './odata';
+
+export { MAX_IN_VALUES } from './odata';
 
 /** The user properties this app reads; every name exists on microsoft.graph.user (checked by a test). */
 export const USER_SELECT = [
@@ -55,13 +57,10 @@ const select = USER_SELECT.join(',');
 
 export async function findUserByEmployeeId(client: Client, employeeId: string): Promise<DirectoryUser | undefined> {
   const page = await graphCall('find user by employeeId', () =>
-    client.api('/users').filter(`employeeId eq ${odataString(employeeId)}`).select(select).top(2).get(),
+    client.api('/users').filter(ODataFilter.eq('employeeId', employeeId).query).select(select).top(2).get(),
   );
   return (page.value as DirectoryUser[])[0];
 }
-
-/** Graph accepts at most 15 values in one `in (...)` on directory objects. */
-export const MAX_IN_VALUES = 15;
 
 /**
  * Many workers' accounts in one request, keyed by employeeId as asked (Graph compares them
@@ -70,7 +69,7 @@ export const MAX_IN_VALUES = 15;
 export async function findUsersByEmployeeIds(client: Client, employeeIds: readonly string[]): Promise<Map<string, DirectoryUser>> {
   if (employeeIds.length > MAX_IN_VALUES) throw new RangeError(`at most ${MAX_IN_VALUES} employeeIds per lookup`);
   const page = await graphCall('find users by employeeId', () =>
-    client.api('/users').filter(odataIn('employeeId', employeeIds)).select(select).top(999).get(),
+    client.api('/users').filter(ODataFilter.in('employeeId', employeeIds).query).select(select).top(999).get(),
   );
   const asked = new Map(employeeIds.map((id) => [id.toLowerCase(), id]));
   const found = new Map<string, DirectoryUser>();
@@ -84,7 +83,7 @@ export async function findUsersByEmployeeIds(client: Client, employeeIds: readon
 export async function findUserByUpn(client: Client, userPrincipalName: string): Promise<DirectoryUser | undefined> {
   try {
     return (await graphCall('get user by UPN', () =>
-      client.api(`/users/${encodeURIComponent(userPrincipalName)}`).select(select).get(),
+      client.api(graphPath`/users/${userPrincipalName}`).select(select).get(),
     )) as DirectoryUser;
   } catch (error) {
     if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return undefined;
@@ -104,17 +103,17 @@ export type UserPatch = Partial<Omit<NewUserBody, 'passwordProfile' | 'userPrinc
 
 export async function updateUser(client: Client, userId: string, patch: UserPatch): Promise<void> {
   if (Object.keys(patch).length === 0) return;
-  await graphCall('update user', () => client.api(`/users/${userId}`).patch(patch));
+  await graphCall('update user', () => client.api(graphPath`/users/${userId}`).patch(patch));
 }
 
 export async function revokeSignInSessions(client: Client, userId: string): Promise<void> {
-  await graphCall('revoke sign-in sessions', () => client.api(`/users/${userId}/revokeSignInSessions`).post({}));
+  await graphCall('revoke sign-in sessions', () => client.api(graphPath`/users/${userId}/revokeSignInSessions`).post({}));
 }
 
 /** Soft-deletes (30 days in directory/deletedItems); an already-deleted user counts as done. */
 export async function deleteUser(client: Client, userId: string): Promise<boolean> {
   try {
-    await graphCall('delete user', () => client.api(`/users/${userId}`).delete());
+    await graphCall('delete user', () => client.api(graphPath`/users/${userId}`).delete());
     return true;
   } catch (error) {
     if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return false;
@@ -124,11 +123,11 @@ export async function deleteUser(client: Client, userId: string): Promise<boolea
 
 export async function findDeletedUserByEmployeeId(client: Client, employeeId: string): Promise<DirectoryUser | undefined> {
   const page = await graphCall('find deleted user', () =>
-    client.api('/directory/deletedItems/microsoft.graph.user').filter(`employeeId eq ${odataString(employeeId)}`).select(select).get(),
+    client.api('/directory/deletedItems/microsoft.graph.user').filter(ODataFilter.eq('employeeId', employeeId).query).select(select).get(),
   );
   return (page.value as DirectoryUser[])[0];
 }
 
 export async function restoreDeletedUser(client: Client, userId: string): Promise<DirectoryUser> {
-  return (await graphCall('restore deleted user', () => client.api(`/directory/deletedItems/${userId}/restore`).post({}))) as DirectoryUser;
+  return (await graphCall('restore deleted user', () => client.api(graphPath`/directory/deletedItems/${userId}/restore`).post({}))) as DirectoryUser;
 }

@@ -97,7 +97,15 @@ describe('leaver and rehire', () => {
     expect(t.sim.userByEmployeeId('R200').map((u) => u.id)).toEqual([original!.id]);
   });
 
+  it('when HR sends a leaver naming the break-glass UPN for a worker it does not belong to, then nothing is changed', async () => {
+    const status = await postAndWait(t.host, hrEvent('leaver', { employeeId: 'BG0', userPrincipalName: 'breakglass@contoso.com' }));
+    expect(status).toMatchObject({ status: 'dead-lettered', error: { code: 'find-user: UpnAccountUnclaimed' } });
+    expect(t.sim.snapshot().users.find((u) => u.userPrincipalName === 'breakglass@contoso.com')?.accountEnabled).toBe(true);
+  });
+
   it('when HR sends a leaver for the break-glass account, then nothing is changed and the dead letter says why', async () => {
+    const breakglassId = t.sim.snapshot().users.find((u) => u.userPrincipalName === 'breakglass@contoso.com')!.id;
+    expect((await t.sim.graph('PATCH', `/users/${breakglassId}`, { employeeId: 'BG1' })).status).toBe(204);
     const status = await postAndWait(t.host, hrEvent('leaver', { employeeId: 'BG1', userPrincipalName: 'breakglass@contoso.com' }));
     expect(status.status).toBe('dead-lettered');
     const breakglass = t.sim.snapshot().users.find((u) => u.userPrincipalName === 'breakglass@contoso.com');

@@ -20,7 +20,9 @@ export function resolveUsageLocation(event: LifecycleEvent, step: string): { cod
 export async function updateAttributes(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, extra: UserPatch = {}): Promise<void> {
   await runner.run('update-attributes', async () => {
     const usage = resolveUsageLocation(event, 'update-attributes');
-    const patch = changedAttributes(user, { ...hrOwnedAttributes(event.employee, usage.code), ...extra });
+    // An account claimed by UPN (it had no employeeId) becomes this worker's.
+    const claim = user.employeeId ? {} : { employeeId: event.employee.employeeId };
+    const patch = changedAttributes(user, { ...hrOwnedAttributes(event.employee, usage.code), ...claim, ...extra });
     const note = usage.note ? ` (${usage.note})` : '';
     const names = Object.keys(patch);
     if (names.length === 0) return { outcome: 'already-done', detail: `attributes already match HR${note}` };

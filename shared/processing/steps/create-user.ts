@@ -8,6 +8,7 @@ import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
 import { resolveUsageLocation } from './account';
 import { hrOwnedAttributes } from './attributes';
+import { sameEmployeeId } from './find-user';
 
 const MAX_UPN_ATTEMPTS = 20;
 
@@ -38,7 +39,7 @@ export async function createAccount(event: LifecycleEvent, runner: StepRunner, d
       } catch (error) {
         if (!(error instanceof GraphRequestError) || error.failure.kind !== 'conflict') throw error;
         const holder = await findUserByUpn(deps.graph, naming.upn);
-        if (holder?.employeeId === event.employee.employeeId) {
+        if (holder && sameEmployeeId(holder.employeeId, event.employee.employeeId)) {
           user = holder;
           return { outcome: 'already-done', detail: `${naming.upn} already exists for this worker` };
         }
