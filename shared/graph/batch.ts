@@ -25,7 +25,8 @@ interface BatchResponseItem {
  * Several independent GETs in one round trip (`POST /$batch`). Each item answers for itself with
  * its own status: a failed item becomes a `GraphRequestError` classified like a single call's, and
  * the others still count. The SDK's retry handler sees only the envelope, so a throttled item
- * is the caller's to ask again.
+ * is the caller's to ask again; the tenant's governor has read the items' 429s (governor
+ * middleware), so a re-ask through the same client waits for their Retry-After at its gate.
  */
 export async function batchGet(client: Client, gets: readonly BatchGet[]): Promise<Map<string, BatchAnswer>> {
   if (gets.length === 0) return new Map();
@@ -45,12 +46,26 @@ export async function batchGet(client: Client, gets: readonly BatchGet[]): Promi
   return answers;
 }
 
+/** An item's headers (a plain object in the reply) as `Headers`; a header that is not one is left out. */
+export function batchItemHeaders(item: { headers?: unknown } | undefined): Headers {
+  const headers = new Headers();
+  const raw = item?.headers;
+  if (!raw || typeof raw !== 'object') return headers;
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      headers.set(name, String(value));
+    } catch {
+      // not a valid header name or value
+    }
+  }
+  return headers;
+}
+
 function itemError(operation: string, item: BatchResponseItem | undefined): GraphRequestError {
   if (!item) {
     return new GraphRequestError(operation, { kind: 'transient', status: 0, code: 'BatchItemMissing', message: 'the $batch reply had no answer for this request' });
   }
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(item.headers ?? {})) headers.set(name, String(value));
+  const headers = batchItemHeaders(item);
   const error = item.body?.error ?? {};
   const requestId = headers.get('request-id') ?? (error.innerError?.['request-id'] as string | undefined);
   // The same classifier as a single call's failure, fed the item's status, code and headers.

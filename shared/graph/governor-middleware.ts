@@ -1,7 +1,8 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 
+import { batchItemHeaders } from './batch';
 import { retryAfterMs } from './errors';
-import type { GraphGovernor } from './governor';
+import type { GraphGovernor, ResponseSignal } from './governor';
 
 /**
  * Marks a request whose write token was taken beforehand (`GraphGovernor.reserveWrite`). Only
@@ -18,13 +19,59 @@ export class ReservedWrite implements MiddlewareOptions {
  */
 export function isWriteRequest(method: string | undefined, url: string, body: unknown): boolean {
   if ((method ?? 'GET').toUpperCase() === 'GET') return false;
-  if (!/\/\$batch(\?|$)/.test(url)) return true;
+  if (!isBatch(url)) return true;
+  const requests = batchRequests(body);
+  return requests === undefined || requests.some((r) => (r.method ?? 'GET').toUpperCase() !== 'GET');
+}
+
+const isBatch = (url: string): boolean => /\/\$batch(\?|$)/.test(url);
+
+function batchRequests(body: unknown): Array<{ id?: unknown; method?: string }> | undefined {
   try {
-    const { requests } = JSON.parse(String(body)) as { requests?: Array<{ method?: string }> };
-    return !Array.isArray(requests) || requests.some((r) => (r.method ?? 'GET').toUpperCase() !== 'GET');
+    const { requests } = JSON.parse(String(body)) as { requests?: Array<{ id?: unknown; method?: string }> };
+    return Array.isArray(requests) ? requests : undefined;
   } catch {
-    return true;
+    return undefined;
   }
+}
+
+/**
+ * What a response told the governor. A `$batch` envelope is 200 even when Graph throttled items
+ * in it, each with its own Retry-After (https://learn.microsoft.com/graph/throttling#throttling-and-batching),
+ * so its items are read too: a throttled item is reported like a 429 of its own — one cut, and
+ * the gate closed until the longest item's Retry-After, after which the caller asks it again.
+ */
+async function signalOf(response: Response | undefined, isWrite: boolean, url: string, body: unknown): Promise<ResponseSignal> {
+  const signal = headerSignal(response?.status ?? 0, isWrite, response?.headers);
+  if (!response?.ok || !isBatch(url)) return signal;
+  let items: Array<{ id?: unknown; status?: unknown; headers?: Record<string, unknown> }>;
+  try {
+    items = ((await response.clone().json()) as { responses?: typeof items }).responses ?? [];
+  } catch {
+    return signal; // unreadable: the SDK's own parse of it fails the call
+  }
+  const methods = new Map((batchRequests(body) ?? []).map((r) => [String(r.id), (r.method ?? 'GET').toUpperCase()]));
+  const answers = items.map((item) => headerSignal(Number(item.status), methods.get(String(item.id)) !== 'GET', batchItemHeaders(item)));
+  const throttled = answers.filter((a) => a.status === 429);
+  const pressure = Math.max(signal.limitPercentage ?? 0, ...answers.map((a) => a.limitPercentage ?? 0));
+  if (throttled.length === 0) return { ...signal, ...(pressure > 0 ? { limitPercentage: pressure } : {}) };
+  const waits = throttled.map((a) => a.retryAfterMs).filter((w): w is number => w !== undefined);
+  return {
+    status: 429,
+    isWrite: throttled.some((a) => a.isWrite),
+    ...(waits.length > 0 ? { retryAfterMs: Math.max(...waits) } : {}),
+  };
+}
+
+function headerSignal(status: number, isWrite: boolean, headers: Headers | undefined): ResponseSignal {
+  const retryAfter = retryAfterMs(headers);
+  const percentage = headers?.get('x-ms-throttle-limit-percentage');
+  return {
+    status,
+    isWrite,
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+    ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
+  };
 }
 
 /**
@@ -46,15 +93,7 @@ export class GovernorMiddleware implements Middleware {
     try {
       await this.nextMiddleware?.execute(context);
     } finally {
-      const response = context.response;
-      const retryAfter = retryAfterMs(response?.headers);
-      const percentage = response?.headers.get('x-ms-throttle-limit-percentage');
-      release({
-        status: response?.status ?? 0,
-        isWrite,
-        ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
-        ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
-      });
+      release(await signalOf(context.response, isWrite, url, context.options?.body));
     }
   }
 

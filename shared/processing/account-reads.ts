@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { LifecycleEvent } from '../domain/events';
 import { batchGet, type BatchAnswer } from '../graph/batch';
+import { MAX_IN_PLACE_RETRY_AFTER_SECONDS } from '../graph/client';
 import { memberOfUrl, readMemberOf, type Membership } from '../graph/groups';
 import { assignedLicencesOf, assignedLicencesUrl, getAssignedLicences, type AssignedLicence } from '../graph/licences';
 import { getManagerId, managerUrl } from '../graph/manager';
@@ -55,9 +56,15 @@ export function existingAccountReads(graph: Client, userId: string, expected: Re
     }
     const { kind } = answer.error.failure;
     if (read === 'manager' && kind === 'not-found') return undefined; // no manager: Graph answers 404
-    // Throttled or failed in passing: asked again on its own, where the SDK's retries and the governor apply.
-    if (kind === 'transient') return single[read](graph, userId);
-    throw answer.error;
+    if (kind !== 'transient') throw answer.error;
+    // Graph asks for a throttled item to be retried after its own Retry-After; the SDK does not
+    // retry batch items (https://learn.microsoft.com/graph/throttling#throttling-and-batching).
+    // A wait longer than the SDK sleeps through fails the read as transient, like a single call's,
+    // so the event is rescheduled for then instead of holding its session slot.
+    if ((answer.error.failure.retryAfterMs ?? 0) > MAX_IN_PLACE_RETRY_AFTER_SECONDS * 1000) throw answer.error;
+    // Otherwise asked again on its own, where the SDK's retries apply; the tenant's governor read
+    // the item's 429 and holds this re-ask (and the tenant's other requests) at its gate until then.
+    return single[read](graph, userId);
   };
 
   const remember = (read: AccountRead, pending: Promise<unknown>): Promise<unknown> => {
