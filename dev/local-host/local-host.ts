@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
 import { functionDeclarations } from '../../functions/declarations';
 import { parseSettings, type Settings } from '../../shared/config/settings';
+import { graphAppRolesFor } from '../../shared/graph/permissions';
 import {
   resolveAppSettingReference,
   type FunctionDeclaration,
@@ -175,6 +176,9 @@ async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, port: number, obse
     port,
     tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') },
     seed: loadSeed(seedFile),
+    // The permissions the grant script would give the app with these settings, so the simulator
+    // refuses (or hides) what Graph would without them.
+    appRoles: graphAppRolesFor(env),
     ...(observe ? { observe } : {}),
   });
 }

@@ -10,13 +10,21 @@ export interface DirectoryGroup {
   securityEnabled: boolean;
   membershipRule?: string | null;
   onPremisesSyncEnabled?: boolean | null;
+  /** Members of such a group hold its directory roles; Graph changes them only with RoleManagement.ReadWrite.Directory. */
+  isAssignableToRole?: boolean | null;
 }
 
-const GROUP_SELECT = 'id,displayName,groupTypes,mailEnabled,securityEnabled,membershipRule,onPremisesSyncEnabled';
+const GROUP_SELECT = 'id,displayName,groupTypes,mailEnabled,securityEnabled,membershipRule,onPremisesSyncEnabled,isAssignableToRole';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Why Graph will refuse to change this group's members, or undefined when it can. */
-export function unmanageableReason(group: DirectoryGroup): string | undefined {
+/**
+ * Why the app will not change this group's members, or undefined when it will. Role-assignable
+ * groups are left alone unless the rules say `manage` (then RoleManagement.ReadWrite.Directory is granted).
+ */
+export function unmanageableReason(group: DirectoryGroup, roleAssignable: 'leave-alone' | 'manage' = 'leave-alone'): string | undefined {
+  if (group.isAssignableToRole && roleAssignable !== 'manage') {
+    return 'role-assignable: its members hold a directory role, and changing them needs RoleManagement.ReadWrite.Directory; see roleAssignableGroups in docs/permissions.md';
+  }
   if (group.groupTypes.includes('DynamicMembership')) return 'dynamic membership (rule-based)';
   if (group.onPremisesSyncEnabled) return 'synchronised from on-premises AD';
   if (group.mailEnabled && !group.groupTypes.includes('Unified')) return 'mail-enabled security group or distribution list (Exchange manages it)';
@@ -68,9 +76,12 @@ export function groupsIn(memberships: readonly Membership[]): DirectoryGroup[] {
   return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.group') as DirectoryGroup[];
 }
 
-/** The directory roles among memberships, by name (protected accounts are never modified). */
+/**
+ * The directory roles among memberships (protected accounts are never modified), by name, or by
+ * id when the app may not read roles: Graph then returns them typed with only their id.
+ */
 export function directoryRolesIn(memberships: readonly Membership[]): string[] {
-  return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.directoryRole').map((m) => m.displayName ?? 'directory role');
+  return memberships.filter((m) => m['@odata.type'] === '#microsoft.graph.directoryRole').map((m) => m.displayName ?? `directory role ${m.id}`);
 }
 
 /** Adds a member; "already a member" counts as done. Returns whether a change was made. */

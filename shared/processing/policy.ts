@@ -39,4 +39,6 @@ export interface AccessPolicy {
   leaver: LeaverPolicy;
   protection: ProtectionPolicy;
   massLeaver?: MassLeaverPolicy;
+  /** Whether members of role-assignable groups are changed (`manage`) or only reported; absent: `leave-alone`. */
+  roleAssignableGroups?: 'leave-alone' | 'manage';
 }

@@ -57,6 +57,12 @@ export const rulesFileSchema = z
       .strict()
       .default({ userPrincipalNames: [], groups: [], directoryRoleHolders: true }),
     massLeaver: z.object({ threshold: z.number().int().min(1), windowMinutes: z.number().int().min(1) }).strict().optional(),
+    /**
+     * Role-assignable groups grant a directory role to their members, and changing their members
+     * needs RoleManagement.ReadWrite.Directory (which can grant any role). `leave-alone`: never
+     * touched, named in the step; `manage`: changed like other groups, once that permission is granted.
+     */
+    roleAssignableGroups: z.enum(['leave-alone', 'manage']).default('leave-alone'),
   })
   .strict();
 
@@ -117,6 +123,7 @@ export function createAccessPolicy(rules: RulesFile): AccessPolicy {
     leaver: rules.leaver,
     protection: rules.protected,
     ...(rules.massLeaver ? { massLeaver: rules.massLeaver } : {}),
+    roleAssignableGroups: rules.roleAssignableGroups,
   };
 }
 

@@ -54,9 +54,10 @@ export async function applyMembershipChanges(
   toRemove: DirectoryGroup[],
   deps: ProcessingDeps,
 ): Promise<{ outcome: 'done' | 'already-done' | 'planned'; detail: string }> {
-  const refused = [...toAdd, ...toRemove].filter((g) => unmanageableReason(g)).map((g) => `${g.displayName} (${unmanageableReason(g)})`);
-  const adds = toAdd.filter((g) => !unmanageableReason(g));
-  const removes = toRemove.filter((g) => !unmanageableReason(g));
+  const reason = (g: DirectoryGroup) => unmanageableReason(g, deps.policy.roleAssignableGroups);
+  const refused = [...toAdd, ...toRemove].filter((g) => reason(g)).map((g) => `${g.displayName} (${reason(g)})`);
+  const adds = toAdd.filter((g) => !reason(g));
+  const removes = toRemove.filter((g) => !reason(g));
   const notes = refused.length ? `; not changeable through Graph, change by hand: ${refused.join(', ')}` : '';
   if (adds.length === 0 && removes.length === 0) return { outcome: 'already-done', detail: `memberships already as the rules want${notes}` };
   const summary = [adds.length ? `add ${names(adds)}` : '', removes.length ? `remove ${names(removes)}` : ''].filter(Boolean).join('; ');
