@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { withIdSuffix } from './bounded-id';
 import { canonicalJson } from './canonical-json';
 
 /**
@@ -96,9 +97,13 @@ export const lifecycleEventSchema = z
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 export type LifecycleEventInput = z.input<typeof lifecycleEventSchema>;
 
-/** The key Service Bus sessions order by: one employee of one tenant. */
+/**
+ * The key Service Bus sessions order by: one employee of one tenant, `<tenantId>:<employeeId>`.
+ * A sessionId may have 128 characters; the schemas allow 63 + 1 + 16, and `withIdSuffix` keeps a
+ * longer one (should those limits grow) within 128 and distinct.
+ */
 export function employeeKey(event: Pick<LifecycleEvent, 'tenantId' | 'employee'>): string {
-  return `${event.tenantId}:${event.employee.employeeId}`;
+  return withIdSuffix(`${event.tenantId}:${event.employee.employeeId}`);
 }
 
 /**

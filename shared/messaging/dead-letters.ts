@@ -1,3 +1,4 @@
+import { withIdSuffix } from '../domain/bounded-id';
 import type { OutgoingMessage, ReceivedMessage } from './types';
 
 /**
@@ -67,6 +68,15 @@ export function matches(message: ReceivedMessage, selector: ReplaySelector): boo
 }
 
 /**
+ * `<original messageId>~replay-<count>`, within Service Bus's 128 characters (`withIdSuffix`): the
+ * original is the dead letter's messageId without an earlier replay's suffix, so replays of
+ * replays count up on one base.
+ */
+export function replayMessageId(messageId: string, count: number): string {
+  return withIdSuffix(messageId.replace(/~replay-\d+$/, ''), `~replay-${count}`);
+}
+
+/**
  * The message a replay sends: same body, session and properties plus the operator's (`replay`,
  * a released hold), under a new messageId so duplicate detection does not drop it as a re-send
  * of the original — but the same id for the same replay count, so a replay retried after a crash
@@ -75,10 +85,9 @@ export function matches(message: ReceivedMessage, selector: ReplaySelector): boo
 export function replayCopy(message: ReceivedMessage, extraProperties: Record<string, string | boolean> = {}): OutgoingMessage {
   const properties = { ...(message.applicationProperties ?? {}) };
   const count = (typeof properties[REPLAY_COUNT_PROPERTY] === 'number' ? (properties[REPLAY_COUNT_PROPERTY] as number) : 0) + 1;
-  const original = String(message.messageId).replace(/~replay-\d+$/, '');
   return {
     body: message.body,
-    messageId: `${original}~replay-${count}`,
+    messageId: replayMessageId(String(message.messageId), count),
     ...(message.sessionId ? { sessionId: message.sessionId } : {}),
     ...(message.contentType ? { contentType: message.contentType } : {}),
     ...(message.subject ? { subject: message.subject } : {}),

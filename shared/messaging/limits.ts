@@ -20,4 +20,4 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 export const MAX_BATCH_BYTES = 256 * 1024;
 
 /** messageId and sessionId, in characters (the SDK compares `string.length`, i.e. UTF-16 code units). */
-export const MAX_ID_LENGTH = 128;
+export { MAX_ID_LENGTH } from '../domain/bounded-id';

@@ -2,6 +2,7 @@ import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Ledger } from '../ledger/types';
 import { toEventMessage } from '../messaging/event-messages';
 import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
+import { deferMessageId, retryMessageId, scheduledMessageId, waitMessageId } from './message-ids';
 import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
 import type { ProcessOptions } from './process-event';
 
@@ -102,7 +103,8 @@ export async function settleOutcome(
     case 'waiting': {
       if (!event) throw new Error('a waiting outcome needs its event');
       const waits = waitCountOf(message) + 1;
-      await scheduleCopy(message, event, `${event.eventId}~r${retryAttemptOf(message)}~w${waits}`, outcome.at, { [RETRY_ATTEMPT_PROPERTY]: retryAttemptOf(message), [WAIT_COUNT_PROPERTY]: waits }, deps);
+      const attempt = retryAttemptOf(message);
+      await scheduleCopy(message, event, waitMessageId(event.eventId, phaseOf(message), attempt, waits), outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [WAIT_COUNT_PROPERTY]: waits }, deps);
       await actions.complete(message);
       return 'waiting';
     }
@@ -117,7 +119,7 @@ export async function settleOutcome(
           ? { order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: outcome.at.toISOString() }
           : { ...lane, order: lane.order.includes(event.eventId) ? lane.order : [...lane.order, event.eventId] },
       );
-      await scheduleCopy(message, event, `${retryIdOf(message, event, attempt)}~d${defers}`, outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers }, deps);
+      await scheduleCopy(message, event, deferMessageId(event.eventId, phaseOf(message), attempt, defers), outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers }, deps);
       await actions.complete(message);
       return 'deferred';
     }
@@ -130,7 +132,7 @@ export async function settleOutcome(
       const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
       // Before the copy is sent: later events of this worker must find this one at the head.
       await deps.ledger.updateLane(employeeKey(event), (lane) => ({ order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: at.toISOString() }));
-      await scheduleCopy(message, event, retryIdOf(message, event, attempt), at, { [RETRY_ATTEMPT_PROPERTY]: attempt }, deps);
+      await scheduleCopy(message, event, retryMessageId(event.eventId, phaseOf(message), attempt), at, { [RETRY_ATTEMPT_PROPERTY]: attempt }, deps);
       await deps.ledger.update(event, (r) => ({
         ...r,
         status: 'queued',
@@ -145,11 +147,10 @@ export async function settleOutcome(
       // A date the business chose (a leaver's last day) does not hold the worker's other events.
       await leaveLane(event, deps, outcome.inLane);
       const copy = toEventMessage(event);
-      const suffix = outcome.phase ? `~${outcome.phase}` : '~due';
       await deps.processingQueue.scheduleMessages(
         {
           ...copy,
-          messageId: `${event.eventId}${suffix}`,
+          messageId: scheduledMessageId(event.eventId, outcome.phase),
           applicationProperties: { ...copy.applicationProperties, ...(outcome.phase ? { [PHASE_PROPERTY]: outcome.phase } : {}) },
         },
         outcome.at,
@@ -199,12 +200,6 @@ async function scheduleCopy(
 ): Promise<void> {
   const copy = toEventMessage(event);
   await deps.processingQueue.scheduleMessages({ ...copy, messageId, applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), ...properties } }, at);
-}
-
-/** `<eventId>[~<phase>]~r<attempt>`: one id per attempt of each phase. */
-function retryIdOf(message: ReceivedMessage, event: LifecycleEvent, attempt: number): string {
-  const phase = phaseOf(message);
-  return `${event.eventId}${phase ? `~${phase}` : ''}~r${attempt}`;
 }
 
 /** What a retry copy must carry over: its phase, and an operator's replay and released hold. */
