@@ -105,7 +105,7 @@ export const settingsSchema = z
       .min(10)
       .max(43_200)
       .default(480)
-      .describe('Lifetime of issued Temporary Access Passes, 10–43,200 minutes (Graph limits).'),
+      .describe("Lifetime of issued Temporary Access Passes, 10–43,200 minutes (Graph limits); fitted inside the tenant's TAP policy bounds when those are narrower."),
     LICENCE_AUDIT_SCHEDULE: z
       .string()
       .min(11)
