@@ -1,6 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/function-declarations';
-import { parseTicketRequest } from '../shared/intake/ticket-request';
+import { parseTicketMessage } from '../shared/intake/ticket-request';
 import type { ServiceBusTriggerInput } from '../shared/messaging/types';
 import { acceptEvents } from '../shared/processing/accept-events';
 import { services } from '../shared/runtime/services';
@@ -16,8 +16,7 @@ export async function ticketRequestMessages(input: ServiceBusTriggerInput, conte
   const { processingQueue, ledger, tenants } = services();
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
-    const body = Buffer.isBuffer(message.body) ? message.body.toString('utf8') : message.body;
-    const parsed = parseTicketRequest(body, { now: new Date(), tenantId: HOME_TENANT });
+    const parsed = parseTicketMessage(message.body, { now: new Date(), tenantId: HOME_TENANT });
     if (!parsed.ok) {
       const fields = parsed.issues.map((i) => `${i.field} ${i.message}`).join('; ');
       const description = `Ticket request ${String(message.messageId)} is not valid: ${fields}. Nothing was done; correct the ticket and send it again.`;

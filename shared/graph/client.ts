@@ -7,6 +7,7 @@ import { DependencyRecorder, type GraphDependency } from './dependency-recorder'
 import { retryAfterMs } from './errors';
 import type { GraphGovernor } from './governor';
 import { GovernorMiddleware } from './governor-middleware';
+import { ReadOnlyGuard } from './read-only';
 
 const knownGraphHosts = new Set(['graph.microsoft.com', 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn']);
 
@@ -41,12 +42,12 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
   const { credential = createGraphCredential(settings), recordDependency, governor } = options;
   const base = new URL(settings.GRAPH_BASE_URL);
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(settings.GRAPH_BASE_URL)] });
-  // The SDK's default chain; below its retry handler, just above HTTP: the governor, then the
-  // recorder (so a try's recorded duration is Graph's, not time spent waiting for a token).
+  // The SDK's default chain; below its retry handler, just above HTTP: the dry-run write guard,
+  // the governor, then the recorder (so a try's recorded duration is Graph's, not time spent waiting for a token).
   const chain = MiddlewareFactory.getDefaultMiddlewareChain(authProvider).map((m) =>
     m instanceof RetryHandler ? new RetryHandler(new RetryHandlerOptions(SDK_DEFAULT_DELAY_SECONDS, SDK_DEFAULT_MAX_RETRIES, retryUnlessLongWait)) : m,
   );
-  const extra = [...(governor ? [new GovernorMiddleware(governor)] : []), ...(recordDependency ? [new DependencyRecorder(recordDependency)] : [])];
+  const extra = [new ReadOnlyGuard(), ...(governor ? [new GovernorMiddleware(governor)] : []), ...(recordDependency ? [new DependencyRecorder(recordDependency)] : [])];
   chain.splice(chain.length - 1, 0, ...extra);
   return Client.initWithMiddleware({
     middleware: chain,

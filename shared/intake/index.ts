@@ -1,6 +1,7 @@
 import { tenantScopedEventId, type FieldIssue } from '../domain/events';
 import { parseCsv, type CsvMapping } from './csv';
 import { parseCanonicalJson } from './json';
+import { nestsDeeperThan, tooDeep } from './nesting';
 import type { IntakeResult } from './records';
 import { isScimBulkRequest, parseScimBulkRequest } from './scim';
 
@@ -51,6 +52,7 @@ function parseHrBody(body: string, contentType: string | undefined, options: Int
   } catch {
     return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
   }
+  if (nestsDeeperThan(parsed)) return { ok: false, issues: [{ ...tooDeep }] };
   if (mediaType === 'application/scim+json' || isScimBulkRequest(parsed)) return parseScimBulkRequest(parsed, options);
   return parseCanonicalJson(parsed, options);
 }

@@ -31,6 +31,11 @@ function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Va
     const issue: FieldIssue = { record: index, field: 'tenantId', message: `must be '${options.tenantId}' (the tenant this request is for) or omitted` };
     return { ok: false, issues: [issue] };
   }
+  if (record.type === 'access' || record.change !== undefined) {
+    // A grant (a group, a licence, a pass) is a service-desk decision with its own ticket, never a side effect of an HR record.
+    const field = record.type === 'access' ? 'type' : 'change';
+    return { ok: false, issues: [{ record: index, field, message: 'is not accepted from HR feeds: they carry joiner, mover, leaver and rehire; one-off access changes come from tickets' }] };
+  }
   const { eventId, ...rest } = record;
   const withDefaults = { ...rest, source: 'hr-json', tenantId: options.tenantId };
   const candidate = {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { employeeSchema, tenantScopedEventId, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
+import { nestsDeeperThan, tooDeep } from './nesting';
 import { validateCandidate, type IntakeResult } from './records';
 
 export const TICKET_ACTIONS = [
@@ -71,6 +72,7 @@ function accessChangeOf(ticket: TicketRequest): AccessChange | undefined {
  * credential channel). occurredAt is `requestedAt`, else now; issues carry no record index.
  */
 export function parseTicketRequest(body: unknown, options: { now: Date; tenantId: string }): IntakeResult {
+  if (nestsDeeperThan(body)) return { ok: false, issues: [{ ...tooDeep }] };
   const parsed = ticketRequestSchema.safeParse(body);
   if (!parsed.success) return { ok: false, issues: toFieldIssues(parsed.error) };
   const ticket = parsed.data;
@@ -89,6 +91,24 @@ export function parseTicketRequest(body: unknown, options: { now: Date; tenantId
   );
   if (!result.ok) return { ok: false, issues: result.issues };
   return { ok: true, events: [{ ...result.event, eventId: tenantScopedEventId(result.event.tenantId, result.event.eventId) }] };
+}
+
+/**
+ * A ticket as it comes off the queue: ticketing tools send JSON as the message body, and the body
+ * arrives as an object, as a JSON string, or as its UTF-8 bytes depending on how the sender encoded
+ * it (an AMQP value or data section). All three are the same ticket.
+ */
+export function parseTicketMessage(body: unknown, options: { now: Date; tenantId: string }): IntakeResult {
+  let ticket = body;
+  if (body instanceof Uint8Array) ticket = Buffer.from(body).toString('utf8');
+  if (typeof ticket === 'string') {
+    try {
+      ticket = JSON.parse(ticket.replace(/^\uFEFF/, ''));
+    } catch {
+      return { ok: false, issues: [{ field: '(body)', message: 'is not valid JSON' }] };
+    }
+  }
+  return parseTicketRequest(ticket, options);
 }
 
 /** `ticket-<requestId>`; ids with other characters or too long get a hash suffix so they stay distinct. */

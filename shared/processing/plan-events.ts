@@ -1,6 +1,7 @@
 import type { LifecycleEvent } from '../domain/events';
 import { MemoryLedger } from '../ledger/memory-ledger';
 import type { StepRecord } from '../ledger/types';
+import { readOnly } from '../graph/read-only';
 import type { ProcessingDeps } from './deps';
 import { processEvent } from './process-event';
 
@@ -22,7 +23,7 @@ export async function planEvents(events: readonly LifecycleEvent[], deps: Omit<P
   const plans: EventPlan[] = [];
   for (const event of events) {
     const ledger = new MemoryLedger();
-    const outcome = await processEvent(event, { ...deps, ledger, mode: 'plan' });
+    const outcome = await readOnly('a dry run', () => processEvent(event, { ...deps, ledger, mode: 'plan' }));
     const steps = outcome.record?.steps ?? [];
     const base = { eventId: event.eventId, type: event.type, employeeId: event.employee.employeeId, steps };
     switch (outcome.kind) {

@@ -1,4 +1,5 @@
 import { parseTicketRequest } from '../../shared/intake';
+import { parseTicketMessage } from '../../shared/intake/ticket-request';
 import { eventsOf, issuesOf, NOW } from './support';
 
 const options = { now: NOW, tenantId: 'default' };
@@ -46,6 +47,15 @@ describe('ticket intake', () => {
     expect(issuesOf(parseTicketRequest({ requestId: 'R5', action: 'add-group', employee }, options))).toEqual([expect.objectContaining({ field: 'group' })]);
     expect(issuesOf(parseTicketRequest({ requestId: 'R6', action: 'assign-licence', employee }, options))).toEqual([expect.objectContaining({ field: 'sku' })]);
     expect(issuesOf(parseTicketRequest({ requestId: 'R7', action: 'onboard', group: 'SG-Sales', employee }, options))).toEqual([expect.objectContaining({ field: 'group' })]);
+  });
+
+  it('when a ticket message body arrives as a JSON string or as its UTF-8 bytes, then it is the same ticket as an object', () => {
+    const ticket = { requestId: 'REQ-BYTES', action: 'onboard', employee };
+    const asObject = eventsOf(parseTicketMessage(ticket, options));
+    expect(eventsOf(parseTicketMessage(JSON.stringify(ticket), options))).toEqual(asObject);
+    expect(eventsOf(parseTicketMessage(Buffer.from(`\uFEFF${JSON.stringify(ticket)}`, 'utf8'), options))).toEqual(asObject);
+    expect(eventsOf(parseTicketMessage(new Uint8Array(Buffer.from(JSON.stringify(ticket))), options))).toEqual(asObject);
+    expect(issuesOf(parseTicketMessage('{not json', options))).toEqual([{ field: '(body)', message: 'is not valid JSON' }]);
   });
 
   it('when the ticket has no employee id, then the issue names employee.employeeId', () => {
