@@ -1,6 +1,7 @@
 import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
 import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
+import { hrEventStatusFunction, tenantHrEventStatusFunction } from './hr-event-status';
 import { hrEventsFunction } from './hr-events';
 import { licenceAuditFunction } from './licence-audit';
 import { licenceAuditRunFunction, licenceReportFunction } from './licence-report';
@@ -14,6 +15,8 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   hrEventsFunction,
   tenantHrEventsFunction,
   eventStatusFunction,
+  hrEventStatusFunction,
+  tenantHrEventStatusFunction,
   processEventFunction,
   ticketRequestsFunction,
   deadLettersListFunction,

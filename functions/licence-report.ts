@@ -64,7 +64,7 @@ export const licenceAuditRunFunction: HttpFunctionDeclaration = {
   name: 'licence-audit-run',
   route: 'licence-audit/run',
   methods: ['POST'],
-  authLevel: 'function',
+  authLevel: 'admin',
   handler: runLicenceAuditNow,
 };
 
@@ -73,6 +73,6 @@ export const licenceReportFunction: HttpFunctionDeclaration = {
   name: 'licence-report',
   route: 'licence-audit/{view}',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: 'admin',
   handler: licenceReport,
 };

@@ -31,7 +31,7 @@ export async function hrEventsFor(key: string, request: HttpRequest, context: In
     now: () => new Date(),
     ...(credentials ? { credentials } : {}),
   });
-  return hrResponse(outcome, request, context, key);
+  return hrResponse(outcome, request, context, { key, secret: state.tenant.hrWebhookSecret.reveal() });
 }
 
 /**
