@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { FieldIssue } from '../domain/events';
 import type { HrRequest, HrRequestOutcome } from '../intake/receive-hr-request';
 import { BodyTooLargeError, readRawBody } from './http-body';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../security/hmac-signature';
+import { describeSignatureFailure, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../security/hmac-signature';
 import { statusLinkSignature } from '../security/status-link';
 import { HOME_TENANT } from '../tenancy/tenant';
 
@@ -58,7 +58,7 @@ export function hrStatusUrl(origin: string, tenant: { key: string; secret: strin
 export function hrResponse(outcome: HrRequestOutcome, request: HttpRequest, context: InvocationContext, tenant: { key: string; secret: string }): HttpResponseInit {
   switch (outcome.kind) {
     case 'unsigned':
-      context.warn(`rejected unsigned or badly signed HR request for tenant ${tenant.key} (${outcome.reason})`);
+      context.warn(`rejected unsigned or badly signed HR request for tenant ${tenant.key}: ${describeSignatureFailure(outcome.reason)}`);
       return { status: 401 };
     case 'invalid':
       return { status: 400, jsonBody: { error: 'The request was rejected; nothing was queued.', issues: outcome.issues } };

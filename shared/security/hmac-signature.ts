@@ -19,6 +19,22 @@ export function signPayload(secret: string, timestampSeconds: number, rawBody: B
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
 
+/** Why a signature was refused, in words the operator can act on; never the secret or the signature itself. */
+export function describeSignatureFailure(reason: string): string {
+  switch (reason) {
+    case 'missing':
+      return `${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER} header missing`;
+    case 'malformed':
+      return `${SIGNATURE_HEADER} is not sha256=<64 hex digits> or ${TIMESTAMP_HEADER} is not Unix seconds`;
+    case 'expired':
+      return `timestamp outside the allowed window of ${SIGNATURE_TOLERANCE_SECONDS} s either side of now (check the sender's clock)`;
+    case 'mismatch':
+      return "signature does not match the body (the sender's secret differs, or the body changed after signing)";
+    default:
+      return reason;
+  }
+}
+
 export function verifySignature(
   secret: string,
   headers: { signature: string | null; timestamp: string | null },
