@@ -128,6 +128,15 @@ export async function findDeletedUserByEmployeeId(client: Client, employeeId: st
   return (page.value as DirectoryUser[])[0];
 }
 
-export async function restoreDeletedUser(client: Client, userId: string): Promise<DirectoryUser> {
-  return (await graphCall('restore deleted user', () => client.api(graphPath`/directory/deletedItems/${userId}/restore`).post({}))) as DirectoryUser;
+/**
+ * Restores a soft-deleted user, under `newUserPrincipalName` when its own is taken; with
+ * `autoReconcileProxyConflict` Entra drops proxy addresses another account now uses from the
+ * restored one (https://learn.microsoft.com/graph/api/directory-deleteditems-restore).
+ */
+export async function restoreDeletedUser(
+  client: Client,
+  userId: string,
+  options: { newUserPrincipalName?: string; autoReconcileProxyConflict?: boolean } = {},
+): Promise<DirectoryUser> {
+  return (await graphCall('restore deleted user', () => client.api(graphPath`/directory/deletedItems/${userId}/restore`).post({ ...options }))) as DirectoryUser;
 }

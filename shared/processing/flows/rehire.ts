@@ -1,5 +1,5 @@
 import type { LifecycleEvent } from '../../domain/events';
-import { findDeletedUserByEmployeeId, restoreDeletedUser, type DirectoryUser } from '../../graph/users';
+import type { DirectoryUser } from '../../graph/users';
 import { accountReadsFor, newAccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
@@ -10,24 +10,18 @@ import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
+import { restoreAccount } from '../steps/restore-user';
 
 /**
- * Rehire: the old account if it still exists, restored from deleted items within its 30 days,
- * or a new one; then sign-in on, leave date cleared and the joiner rules applied again.
+ * Rehire: the old account if it still exists, restored from deleted items within its 30 days
+ * (under a new UPN if its own was taken meanwhile), or a new one; then sign-in on, leave date
+ * cleared and the joiner rules applied again.
  */
 export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   let user: DirectoryUser | undefined = await findUser(event, runner, deps);
   let created = false;
-  if (!user) {
-    await runner.run('restore-user', async () => {
-      const deleted = await findDeletedUserByEmployeeId(deps.graph, event.employee.employeeId);
-      if (!deleted) return { outcome: 'skipped', detail: 'no deleted account to restore; a new one is created' };
-      if (deps.mode === 'plan') return { outcome: 'planned', detail: `would restore ${deleted.userPrincipalName} from deleted items` };
-      user = await restoreDeletedUser(deps.graph, deleted.id);
-      user = { ...deleted, ...user };
-      return { outcome: 'done', detail: `restored ${deleted.userPrincipalName} from deleted items` };
-    });
-  }
+  // A restore that cannot finish stops the event here: a new account is made only when none was deleted.
+  if (!user) user = await restoreAccount(event, runner, deps);
   if (!user) {
     user = await createAccount(event, runner, deps);
     created = true;
