@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/function-declarations';
 import { parseTicketMessage } from '../shared/intake/ticket-request';
 import type { ServiceBusTriggerInput } from '../shared/messaging/types';
-import { acceptEvents } from '../shared/processing/accept-events';
+import { acceptEvents, EventIdConflictError } from '../shared/processing/accept-events';
 import { services } from '../shared/runtime/services';
 import { HOME_TENANT } from '../shared/tenancy/tenant';
 import type { TenantRegistry } from '../shared/tenancy/tenant-registry';
@@ -33,7 +33,16 @@ export async function ticketRequestMessages(input: ServiceBusTriggerInput, conte
     }
     // Queue, then complete: a crash between the two redelivers the ticket, and the events'
     // ids (from the ticket's requestId) make the second send a duplicate Service Bus drops.
-    const accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date(), telemetry: services().telemetry });
+    let accepted;
+    try {
+      accepted = await acceptEvents(parsed.events, { processingQueue, ledger, now: () => new Date(), telemetry: services().telemetry });
+    } catch (error) {
+      if (!(error instanceof EventIdConflictError)) throw error;
+      const description = `Ticket request ${String(message.messageId)} reuses requestId-derived event ${error.eventIds.join(', ')}, accepted earlier for a different request. Nothing was done; give the ticket its own requestId.`;
+      await input.actions.deadletter(message, undefined, 'EventIdConflict', description);
+      context.warn(description);
+      continue;
+    }
     await input.actions.complete(message);
     context.log(`ticket ${String(message.messageId)}: queued ${accepted.map((a) => a.eventId).join(', ')}`);
   }

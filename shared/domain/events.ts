@@ -8,6 +8,9 @@ import { canonicalJson } from './canonical-json';
  * normalises into this shape before anything is queued, so processing has one input type.
  */
 
+/** The tenant of a single-tenant deployment, and an MSP's own: its events' ids are not scoped. */
+export const HOME_TENANT = 'default';
+
 export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire', 'access'] as const;
 export type LifecycleEventType = (typeof EVENT_TYPES)[number];
 
@@ -19,7 +22,9 @@ const eventIdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -')
+  // A URL path reads `.` and `..` as "here" and "up": /api/events/.. would not name this event.
+  .refine((id) => id !== '.' && id !== '..', 'may not be . or ..');
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -78,7 +83,7 @@ export const lifecycleEventSchema = z
     tenantId: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes')
-      .default('default'),
+      .default(HOME_TENANT),
     source: z.enum(EVENT_SOURCES),
     /** When the change happened in the source system; orders events for one employee. */
     occurredAt: isoDateTime,
@@ -112,11 +117,21 @@ export function employeeKey(event: Pick<LifecycleEvent, 'tenantId' | 'employee'>
  * events. The home tenant's ids are as sent.
  */
 export function tenantScopedEventId(tenantId: string, eventId: string): string {
-  if (tenantId === 'default' || eventId.startsWith(`${tenantId}:`)) return eventId;
+  if (tenantId === HOME_TENANT || eventId.startsWith(`${tenantId}:`)) return eventId;
   const scoped = `${tenantId}:${eventId}`;
   if (scoped.length <= 128) return scoped;
   const digest = createHash('sha256').update(eventId).digest('hex').slice(0, 16);
   return `${tenantId}:${eventId.slice(0, 127 - tenantId.length - 18)}-${digest}`;
+}
+
+/**
+ * What an event says, apart from its id and when it was sent (a retried post, a redelivered
+ * ticket and a re-read CSV have new receive times but say the same): two events under one eventId
+ * are the same event exactly when this is the same.
+ */
+export function eventFingerprint(event: Omit<LifecycleEvent, 'eventId' | 'occurredAt'>): string {
+  const { type, tenantId, source, effectiveAt, employee, change } = event;
+  return createHash('sha256').update(canonicalJson({ type, tenantId, source, effectiveAt, employee, change })).digest('hex').slice(0, 32);
 }
 
 /**

@@ -54,7 +54,7 @@ export function hrStatusUrl(origin: string, tenant: { key: string; secret: strin
   return `${origin}/api/${route}/${encodeURIComponent(eventId)}?sig=${statusLinkSignature(tenant.secret, tenant.key, eventId)}`;
 }
 
-/** 401 unsigned, 400 with every issue, 200 with the plans (dry run), 202 with status URLs. */
+/** 401 unsigned, 400 with every issue, 409 for a reused eventId, 200 with the plans (dry run), 202 with status URLs. */
 export function hrResponse(outcome: HrRequestOutcome, request: HttpRequest, context: InvocationContext, tenant: { key: string; secret: string }): HttpResponseInit {
   switch (outcome.kind) {
     case 'unsigned':
@@ -62,6 +62,14 @@ export function hrResponse(outcome: HrRequestOutcome, request: HttpRequest, cont
       return { status: 401 };
     case 'invalid':
       return { status: 400, jsonBody: { error: 'The request was rejected; nothing was queued.', issues: outcome.issues } };
+    case 'conflict':
+      return {
+        status: 409,
+        jsonBody: {
+          error: 'The request was rejected; nothing was queued: an eventId it uses was accepted earlier for a different event.',
+          issues: outcome.eventIds.map((eventId) => ({ field: 'eventId', message: `${eventId} was accepted earlier for a different event; give this one its own eventId` })),
+        },
+      };
     case 'planned':
       return { status: 200, jsonBody: { dryRun: true, tenant: tenant.key, events: outcome.plans } };
     case 'accepted': {

@@ -1,5 +1,8 @@
-import { deriveEventId, type FieldIssue } from '../domain/events';
+import { deriveEventId, HOME_TENANT, type FieldIssue } from '../domain/events';
 import { checkRecordCount, collect, isObject, validateCandidate, type IntakeResult, type Validated } from './records';
+
+/** The prefix `tenantScopedEventId` gives a customer tenant's event ids. */
+const CUSTOMER_SCOPED = /^[a-z0-9][a-z0-9-]{0,62}:/;
 
 export interface JsonIntakeOptions {
   tenantId: string;
@@ -35,6 +38,10 @@ function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Va
     // A grant (a group, a licence, a pass) is a service-desk decision with its own ticket, never a side effect of an HR record.
     const field = record.type === 'access' ? 'type' : 'change';
     return { ok: false, issues: [{ record: index, field, message: 'is not accepted from HR feeds: they carry joiner, mover, leaver and rehire; one-off access changes come from tickets' }] };
+  }
+  if (options.tenantId === HOME_TENANT && typeof record.eventId === 'string' && CUSTOMER_SCOPED.test(record.eventId)) {
+    // `acme:X` is how customer acme's event X is known: from the home tenant it would be acme's.
+    return { ok: false, issues: [{ record: index, field: 'eventId', message: "may not start with a tenant key and ':' (customer tenants' event ids are scoped that way)" }] };
   }
   const { eventId, ...rest } = record;
   const withDefaults = { ...rest, source: 'hr-json', tenantId: options.tenantId };

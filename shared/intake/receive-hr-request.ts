@@ -3,7 +3,7 @@ import type { FieldIssue } from '../domain/events';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { QueueSender } from '../messaging/types';
-import { acceptEvents, type AcceptedEvent } from '../processing/accept-events';
+import { acceptEvents, EventIdConflictError, type AcceptedEvent } from '../processing/accept-events';
 import { tenantDeps } from '../processing/deps';
 import { planEvents, type EventPlan } from '../processing/plan-events';
 import { verifySignature } from '../security/hmac-signature';
@@ -23,7 +23,9 @@ export type HrRequestOutcome =
   | { kind: 'unsigned'; reason: string }
   | { kind: 'invalid'; issues: FieldIssue[] }
   | { kind: 'planned'; plans: EventPlan[] }
-  | { kind: 'accepted'; events: AcceptedEvent[] };
+  | { kind: 'accepted'; events: AcceptedEvent[] }
+  /** An eventId the ledger holds for a different event: refused whole, nothing queued. */
+  | { kind: 'conflict'; eventIds: string[] };
 
 export interface HrRequestDeps {
   runtime: TenantRuntime;
@@ -58,6 +60,11 @@ export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps):
     const plans = await planEvents(parsed.events, tenantDeps(deps.runtime, deps));
     return { kind: 'planned', plans };
   }
-  const events = await acceptEvents(parsed.events, { processingQueue: deps.processingQueue, ledger: deps.ledger, now: deps.now, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });
-  return { kind: 'accepted', events };
+  try {
+    const events = await acceptEvents(parsed.events, { processingQueue: deps.processingQueue, ledger: deps.ledger, now: deps.now, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });
+    return { kind: 'accepted', events };
+  } catch (error) {
+    if (error instanceof EventIdConflictError) return { kind: 'conflict', eventIds: error.eventIds };
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { lifecycleEventSchema, toFieldIssues, type FieldIssue, type LifecycleEvent } from '../domain/events';
+import { eventFingerprint, lifecycleEventSchema, toFieldIssues, type FieldIssue, type LifecycleEvent } from '../domain/events';
 
 /** What every intake returns: all events of the request, or every problem found in it. */
 export type IntakeResult = { ok: true; events: LifecycleEvent[] } | { ok: false; issues: FieldIssue[] };
@@ -31,9 +31,9 @@ export function checkRecordCount(count: number, maxRecords: number): FieldIssue[
 }
 
 /**
- * Records with the same eventId are one event: the later one wins and takes the later
- * position. Everything else keeps the request order, which is the order events for one
- * employee are queued (and processed) in.
+ * Records with the same eventId and the same content are one event (sent twice): the later one
+ * takes the later position. Everything else keeps the request order, which is the order events
+ * for one employee are queued (and processed) in.
  */
 export function dedupeEvents(events: LifecycleEvent[]): LifecycleEvent[] {
   const lastIndex = new Map<string, number>();
@@ -41,9 +41,25 @@ export function dedupeEvents(events: LifecycleEvent[]): LifecycleEvent[] {
   return events.filter((event, index) => lastIndex.get(event.eventId) === index);
 }
 
-/** Collects per-record results into one all-or-nothing result. */
+/** A record whose eventId an earlier record of the request already used for something else. */
+function eventIdReuse(results: Validated[]): FieldIssue[] {
+  const first = new Map<string, { record: number; fingerprint: string }>();
+  const issues: FieldIssue[] = [];
+  results.forEach((result, record) => {
+    if (!result.ok) return;
+    const fingerprint = eventFingerprint(result.event);
+    const earlier = first.get(result.event.eventId);
+    if (!earlier) first.set(result.event.eventId, { record, fingerprint });
+    else if (earlier.fingerprint !== fingerprint) {
+      issues.push({ record, field: 'eventId', message: `repeats the eventId of record ${earlier.record} for a different event; each event needs its own eventId` });
+    }
+  });
+  return issues;
+}
+
+/** Collects per-record results (one per record, in record order) into one all-or-nothing result. */
 export function collect(results: Validated[], extraIssues: FieldIssue[] = []): IntakeResult {
-  const issues = [...extraIssues, ...results.flatMap((r) => (r.ok ? [] : r.issues))];
+  const issues = [...extraIssues, ...results.flatMap((r) => (r.ok ? [] : r.issues)), ...eventIdReuse(results)];
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, events: dedupeEvents(results.flatMap((r) => (r.ok ? [r.event] : []))) };
 }

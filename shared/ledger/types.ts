@@ -1,4 +1,4 @@
-import type { LifecycleEvent, LifecycleEventType } from '../domain/events';
+import { eventFingerprint, type LifecycleEvent, type LifecycleEventType } from '../domain/events';
 
 export const EVENT_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'dead-lettered', 'skipped'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -28,6 +28,8 @@ export interface EventRecord {
   /** How many processing attempts have started (redeliveries and scheduled retries included). */
   attempts: number;
   steps: StepRecord[];
+  /** What the event says (`eventFingerprint`): a later event under this id must say the same. Absent on older records. */
+  fingerprint?: string;
   /** Directory object id once known, so a redelivery resumes against the same user. */
   userId?: string;
   error?: { step?: string; code: string; message: string };
@@ -76,5 +78,6 @@ export function newEventRecord(event: LifecycleEvent, acceptedAt: Date, employee
     updatedAt: at,
     attempts: 0,
     steps: [],
+    fingerprint: eventFingerprint(event),
   };
 }

@@ -3,7 +3,9 @@ import { isLoopbackUrl } from '../config/settings';
 import { rulesFileSchema } from '../processing/rules-policy';
 
 /** The tenant of the Function App itself, configured by the app settings; `default` on events. */
-export const HOME_TENANT = 'default';
+import { HOME_TENANT } from '../domain/events';
+
+export { HOME_TENANT };
 
 /** Lower-case letters, digits and dashes: it is part of event ids, session ids, routes and table keys. */
 export const tenantKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)');
