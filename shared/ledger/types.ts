@@ -30,6 +30,8 @@ export interface EventRecord {
   steps: StepRecord[];
   /** What the event says (`eventFingerprint`): a later event under this id must say the same. Absent on older records. */
   fingerprint?: string;
+  /** While queued for a later try (a retry, a wait behind the worker's lane, a deferral, a due date): when it is due. */
+  nextAttemptAt?: string;
   /** Directory object id once known, so a redelivery resumes against the same user. */
   userId?: string;
   error?: { step?: string; code: string; message: string };

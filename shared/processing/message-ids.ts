@@ -29,3 +29,36 @@ export function deferMessageId(eventId: string, phase: EventPhase | undefined, a
 export function scheduledMessageId(eventId: string, phase: EventPhase | undefined): string {
   return withIdSuffix(eventId, phase ? `~${phase}` : '~due');
 }
+
+/**
+ * How many copies of each kind an event has had: retries (attempts), waits behind its worker's
+ * lane, deferrals. Every copy carries all three forward and bumps its own, so the ids above never
+ * repeat for one event: a wait after a deferral after a wait is `~w2`, not `~w1` again — which
+ * duplicate detection would drop, losing the event's wake-up. A new phase starts at zero (its ids
+ * name the phase); the event at its effective time (`~due`) keeps counting.
+ */
+export interface CopyCounters {
+  attempt: number;
+  waits: number;
+  defers: number;
+}
+
+export const COPY_COUNTER_PROPERTIES = { attempt: 'retryAttempt', waits: 'waitCount', defers: 'deferCount' } as const;
+
+export const noCopies: CopyCounters = { attempt: 0, waits: 0, defers: 0 };
+
+export function copyCountersOf(properties: Readonly<Record<string, unknown>> | undefined): CopyCounters {
+  const read = (name: string): number => {
+    const value = properties?.[name];
+    return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+  };
+  return { attempt: read(COPY_COUNTER_PROPERTIES.attempt), waits: read(COPY_COUNTER_PROPERTIES.waits), defers: read(COPY_COUNTER_PROPERTIES.defers) };
+}
+
+export function copyCounterProperties(counters: CopyCounters): Record<string, number> {
+  return {
+    [COPY_COUNTER_PROPERTIES.attempt]: counters.attempt,
+    [COPY_COUNTER_PROPERTIES.waits]: counters.waits,
+    [COPY_COUNTER_PROPERTIES.defers]: counters.defers,
+  };
+}

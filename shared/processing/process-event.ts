@@ -1,4 +1,4 @@
-import { employeeKey, type LifecycleEvent } from '../domain/events';
+import type { LifecycleEvent } from '../domain/events';
 import type { EventRecord } from '../ledger/types';
 import type { ProcessingDeps } from './deps';
 import { toStepFailure } from './failures';
@@ -10,8 +10,7 @@ import { runMover } from './flows/mover';
 import { runRehire } from './flows/rehire';
 import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
 import { StepRunner } from './step-runner';
-
-const terminal = new Set(['succeeded', 'skipped', 'dead-lettered']);
+import { checkLane, isTerminal } from './worker-lane';
 
 /**
  * Reconciles one event against the tenant. Safe to run any number of times for one event:
@@ -30,21 +29,21 @@ export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, 
   const { phase } = options;
   const existing = await deps.ledger.get(event.eventId);
   const replayable = options.replay && existing?.status === 'dead-lettered';
-  if (!phase && existing && terminal.has(existing.status) && !replayable) {
+  if (!phase && existing && isTerminal(existing) && !replayable) {
     return { kind: 'skipped', record: existing, reason: `already ${existing.status}` };
   }
 
   if (!phase && deps.mode === 'apply') {
     const lane = await checkLane(event, deps);
     if ('waiting' in lane) return lane.waiting;
-    return { ...(await runAttempt(event, deps, options)), inLane: lane.inLane };
+    return { ...(await runAttempt(event, deps, options, lane.superseded)), inLane: lane.inLane };
   }
-  return runAttempt(event, deps, options);
+  return runAttempt(event, deps, options, []);
 }
 
 /** One attempt at the event's flow, recorded step by step, turned into an outcome. */
-async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: ProcessOptions): Promise<ProcessOutcome> {
-  const started = await deps.ledger.update(event, (r) => ({
+async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: ProcessOptions, superseded: readonly string[]): Promise<ProcessOutcome> {
+  const started = await deps.ledger.update(event, ({ nextAttemptAt: _due, ...r }) => ({
     ...r,
     status: 'processing',
     attempts: r.attempts + 1,
@@ -53,6 +52,9 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
   const runner = new StepRunner(event, deps.ledger, started, deps.now);
 
   try {
+    if (superseded.length > 0) {
+      await runner.run('supersede-earlier-events', async () => ({ outcome: 'done', detail: `superseded ${superseded.join(', ')}: a leaver does not wait behind them` }));
+    }
     const result = await runFlow(event, runner, deps, options);
     if (result.schedule) {
       const { at, reason } = result.schedule;
@@ -80,40 +82,6 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
       description: `Event ${event.eventId} (${event.type}, employee ${event.employee.employeeId}) stopped at step ${failure.step}: ${failure.message}.${remedy}`,
     };
   }
-}
-
-/**
- * Per-worker order survives retries: a retry is a scheduled copy that leaves the session's FIFO,
- * so while an earlier event of this worker is waiting for its retry, this one queues behind it
- * (see `EmployeeLane`) and wakes just after the earlier one is due.
- */
-async function checkLane(event: LifecycleEvent, deps: ProcessingDeps): Promise<{ waiting: ProcessOutcome } | { inLane: boolean }> {
-  const key = employeeKey(event);
-  let lane = await deps.ledger.getLane(key);
-  let head = lane.order[0];
-  if (head === undefined || head === event.eventId) return { inLane: head !== undefined };
-  // A head that finished but was not taken out (a crash between the two) must not block forever.
-  const headRecord = await deps.ledger.get(head);
-  if (headRecord && terminal.has(headRecord.status)) {
-    const finished = head;
-    lane = await deps.ledger.updateLane(key, (l) => ({ order: l.order.filter((id) => id !== finished) }));
-    head = lane.order[0];
-    if (head === undefined || head === event.eventId) return { inLane: head !== undefined };
-  }
-  if (!lane.order.includes(event.eventId)) {
-    await deps.ledger.updateLane(key, (l) => ({ ...l, order: l.order.includes(event.eventId) ? l.order : [...l.order, event.eventId] }));
-  }
-  const now = deps.now().getTime();
-  const headDue = lane.headDueAt ? new Date(lane.headDueAt).getTime() : now;
-  const at = new Date(Math.max(now, headDue) + 1_000);
-  const reason = `waiting for earlier event ${head} of this worker (being retried)`;
-  const record = await deps.ledger.update(event, (r) => ({
-    ...r,
-    status: 'queued',
-    updatedAt: deps.now().toISOString(),
-    error: { code: 'WaitingForEarlierEvent', message: reason },
-  }));
-  return { waiting: { kind: 'waiting', record, at, reason } };
 }
 
 async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {

@@ -1,12 +1,12 @@
-import { employeeKey, type LifecycleEvent } from '../domain/events';
-import type { Ledger } from '../ledger/types';
+import type { LifecycleEvent } from '../domain/events';
+import type { EventRecord, Ledger } from '../ledger/types';
 import { toEventMessage } from '../messaging/event-messages';
 import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
-import { deferMessageId, retryMessageId, scheduledMessageId, waitMessageId } from './message-ids';
+import { copyCounterProperties, copyCountersOf, deferMessageId, noCopies, retryMessageId, scheduledMessageId, waitMessageId, type CopyCounters } from './message-ids';
 import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
 import type { ProcessOptions } from './process-event';
+import { holdHead, holdPlace, leaveLane } from './worker-lane';
 
-export const RETRY_ATTEMPT_PROPERTY = 'retryAttempt';
 export const PHASE_PROPERTY = 'phase';
 
 export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
@@ -15,34 +15,6 @@ export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
 }
 
 export const REPLAY_PROPERTY = 'replay';
-export const WAIT_COUNT_PROPERTY = 'waitCount';
-export const DEFER_COUNT_PROPERTY = 'deferCount';
-
-function deferCountOf(message: ReceivedMessage): number {
-  const value = message.applicationProperties?.[DEFER_COUNT_PROPERTY];
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
-}
-
-function waitCountOf(message: ReceivedMessage): number {
-  const value = message.applicationProperties?.[WAIT_COUNT_PROPERTY];
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
-}
-
-/**
- * Takes a finished event out of its worker's lane, so the events waiting behind it may run.
- * `inLane: false` (it was not in the lane when it started, and only the event itself can enter
- * it) skips the read: most events never see a lane.
- */
-async function leaveLane(event: LifecycleEvent, deps: SettleDeps, inLane: boolean | undefined): Promise<void> {
-  if (inLane === false) return;
-  const key = employeeKey(event);
-  const lane = await deps.ledger.getLane(key);
-  if (!lane.order.includes(event.eventId)) return;
-  await deps.ledger.updateLane(key, (l) => {
-    const order = l.order.filter((id) => id !== event.eventId);
-    return order.length > 0 && l.order[0] !== event.eventId ? { ...l, order } : { order };
-  });
-}
 export const RELEASE_PROPERTY = 'releaseHold';
 
 /** How a message asks to be processed: its phase, and whether an operator replayed it (releasing a hold). */
@@ -69,8 +41,7 @@ export function retryDelayMs(attempt: number, policy: RetryPolicy, retryAfterMs 
 }
 
 export function retryAttemptOf(message: ReceivedMessage): number {
-  const value = message.applicationProperties?.[RETRY_ATTEMPT_PROPERTY];
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+  return copyCountersOf(message.applicationProperties).attempt;
 }
 
 export interface SettleDeps {
@@ -94,6 +65,8 @@ export async function settleOutcome(
   deps: SettleDeps,
 ): Promise<'completed' | 'scheduled-retry' | 'scheduled' | 'waiting' | 'deferred' | 'dead-lettered'> {
   const policy = deps.policy ?? defaultRetryPolicy;
+  const counters = copyCountersOf(message.applicationProperties);
+  const phase = phaseOf(message);
   switch (outcome.kind) {
     case 'succeeded':
     case 'skipped':
@@ -102,43 +75,31 @@ export async function settleOutcome(
       return 'completed';
     case 'waiting': {
       if (!event) throw new Error('a waiting outcome needs its event');
-      const waits = waitCountOf(message) + 1;
-      const attempt = retryAttemptOf(message);
-      await scheduleCopy(message, event, waitMessageId(event.eventId, phaseOf(message), attempt, waits), outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [WAIT_COUNT_PROPERTY]: waits }, deps);
+      const next = { ...counters, waits: counters.waits + 1 };
+      await scheduleCopy(message, event, waitMessageId(event.eventId, phase, next.attempt, next.waits), outcome.at, next, deps);
       await actions.complete(message);
       return 'waiting';
     }
     case 'deferred': {
       if (!event) throw new Error('a deferred outcome needs its event');
-      const defers = deferCountOf(message) + 1;
-      const attempt = retryAttemptOf(message);
-      // It leaves the session's FIFO, so later events of this worker must queue behind it: at
-      // the head of an empty lane (or staying there), else behind the events already waiting.
-      await deps.ledger.updateLane(employeeKey(event), (lane) =>
-        lane.order.length === 0 || lane.order[0] === event.eventId
-          ? { order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: outcome.at.toISOString() }
-          : { ...lane, order: lane.order.includes(event.eventId) ? lane.order : [...lane.order, event.eventId] },
-      );
-      await scheduleCopy(message, event, deferMessageId(event.eventId, phaseOf(message), attempt, defers), outcome.at, { [RETRY_ATTEMPT_PROPERTY]: attempt, [DEFER_COUNT_PROPERTY]: defers }, deps);
+      const next = { ...counters, defers: counters.defers + 1 };
+      await holdPlace(event, outcome.at, deps);
+      await scheduleCopy(message, event, deferMessageId(event.eventId, phase, next.attempt, next.defers), outcome.at, next, deps);
+      await markQueued(event, outcome.at, deps);
       await actions.complete(message);
       return 'deferred';
     }
     case 'retry': {
-      const attempt = retryAttemptOf(message) + 1;
-      if (!event || attempt >= policy.maxAttempts) {
-        const description = `Step ${outcome.step} still failing after ${attempt} attempts: ${outcome.reason}. Fix the cause, then replay this event.`;
+      const next = { ...counters, attempt: counters.attempt + 1 };
+      if (!event || next.attempt >= policy.maxAttempts) {
+        const description = `Step ${outcome.step} still failing after ${next.attempt} attempts: ${outcome.reason}. Fix the cause, then replay this event.`;
         return deadLetter(message, event, actions, deps, 'RetriesExhausted', description, outcome.inLane, outcome.step);
       }
-      const at = new Date(deps.now().getTime() + retryDelayMs(attempt, policy, outcome.retryAfterMs, deps.random));
+      const at = new Date(deps.now().getTime() + retryDelayMs(next.attempt, policy, outcome.retryAfterMs, deps.random));
       // Before the copy is sent: later events of this worker must find this one at the head.
-      await deps.ledger.updateLane(employeeKey(event), (lane) => ({ order: [event.eventId, ...lane.order.filter((id) => id !== event.eventId)], headDueAt: at.toISOString() }));
-      await scheduleCopy(message, event, retryMessageId(event.eventId, phaseOf(message), attempt), at, { [RETRY_ATTEMPT_PROPERTY]: attempt }, deps);
-      await deps.ledger.update(event, (r) => ({
-        ...r,
-        status: 'queued',
-        updatedAt: deps.now().toISOString(),
-        error: { step: outcome.step, code: 'RetryScheduled', message: `${outcome.reason} (attempt ${attempt + 1} at ${at.toISOString()})` },
-      }));
+      await holdHead(event, at, deps);
+      await scheduleCopy(message, event, retryMessageId(event.eventId, phase, next.attempt), at, next, deps);
+      await markQueued(event, at, deps, { step: outcome.step, code: 'RetryScheduled', message: `${outcome.reason} (attempt ${next.attempt + 1} at ${at.toISOString()})` });
       await actions.complete(message);
       return 'scheduled-retry';
     }
@@ -147,20 +108,28 @@ export async function settleOutcome(
       // A date the business chose (a leaver's last day) does not hold the worker's other events.
       await leaveLane(event, deps, outcome.inLane);
       const copy = toEventMessage(event);
+      // A new phase counts its own copies (its ids name it); the event at its due date keeps counting.
+      const carried = outcome.phase ? noCopies : counters;
       await deps.processingQueue.scheduleMessages(
         {
           ...copy,
           messageId: scheduledMessageId(event.eventId, outcome.phase),
-          applicationProperties: { ...copy.applicationProperties, ...(outcome.phase ? { [PHASE_PROPERTY]: outcome.phase } : {}) },
+          applicationProperties: { ...copy.applicationProperties, ...copyCounterProperties(carried), ...(outcome.phase ? { [PHASE_PROPERTY]: outcome.phase } : {}) },
         },
         outcome.at,
       );
+      await markQueued(event, outcome.at, deps);
       await actions.complete(message);
       return 'scheduled';
     }
     case 'dead-letter':
       return deadLetter(message, event, actions, deps, outcome.reason, outcome.description, outcome.inLane);
   }
+}
+
+/** Queued again for `at`, which the status shows; with the reason when there is one to show. */
+async function markQueued(event: LifecycleEvent, at: Date, deps: SettleDeps, error?: EventRecord['error']): Promise<void> {
+  await deps.ledger.update(event, (r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString(), nextAttemptAt: at.toISOString(), ...(error ? { error } : {}) }));
 }
 
 async function deadLetter(
@@ -175,7 +144,7 @@ async function deadLetter(
 ): Promise<'dead-lettered'> {
   if (event) {
     await leaveLane(event, deps, inLane);
-    await deps.ledger.update(event, (r) => ({
+    await deps.ledger.update(event, ({ nextAttemptAt: _due, ...r }) => ({
       ...r,
       status: 'dead-lettered',
       updatedAt: deps.now().toISOString(),
@@ -188,18 +157,12 @@ async function deadLetter(
 
 /**
  * Re-sends the event at `at` under its own messageId (so duplicate detection keeps it), with
- * what the message carried over (phase, replay, released hold) plus `properties`.
+ * what the message carried over (phase, replay, released hold) and its copy counters.
  */
-async function scheduleCopy(
-  message: ReceivedMessage,
-  event: LifecycleEvent,
-  messageId: string,
-  at: Date,
-  properties: Record<string, number>,
-  deps: SettleDeps,
-): Promise<void> {
+async function scheduleCopy(message: ReceivedMessage, event: LifecycleEvent, messageId: string, at: Date, counters: CopyCounters, deps: SettleDeps): Promise<void> {
   const copy = toEventMessage(event);
-  await deps.processingQueue.scheduleMessages({ ...copy, messageId, applicationProperties: { ...copy.applicationProperties, ...phaseProperties(message), ...properties } }, at);
+  const properties = { ...copy.applicationProperties, ...phaseProperties(message), ...copyCounterProperties(counters) };
+  await deps.processingQueue.scheduleMessages({ ...copy, messageId, applicationProperties: properties }, at);
 }
 
 /** What a retry copy must carry over: its phase, and an operator's replay and released hold. */
