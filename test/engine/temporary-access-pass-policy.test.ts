@@ -87,6 +87,7 @@ describe("the tenant's Temporary Access Pass policy", () => {
     await host.bus.createSender(host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: 'TP-RESET-1', body: { requestId: 'TP-RESET-1', action: 'reset-password', employee: { employeeId: 'TP100' } } });
     const status = await host.waitForStatus('ticket-TP-RESET-1');
     expect(status.status).toBe('succeeded');
+    expect(stepsOf(status)['issue-temporary-access-pass']?.detail).toMatch(/one-time use, as the tenant's policy requires/);
     expect(await passesOf('TP100')).toEqual([expect.objectContaining({ isUsableOnce: true })]);
   });
 
@@ -106,6 +107,7 @@ describe("the tenant's Temporary Access Pass policy", () => {
   it('when a joiner arrives while it is disabled, then the account is made and only the pass step fails, with nothing issued', async () => {
     const status = await postAndWait(host, hrEvent('joiner', worker('TP130')));
     expect(status.status).toBe('dead-lettered');
+    expect(status.error).toMatchObject({ code: 'issue-temporary-access-pass: TemporaryAccessPassDisabled' });
     expect(stepsOf(status)['create-user']?.outcome).toBe('done');
     expect(stepsOf(status)['issue-temporary-access-pass']?.outcome).toBe('failed');
     expect(await passesOf('TP130')).toEqual([]);
