@@ -52,6 +52,10 @@ param customerHrSecrets array = []
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
+@description('Instances assumed to share the app\'s Graph limits across all tenants (GRAPH_INSTANCE_COUNT): each keeps to the limits divided by this. 1 lets one instance use them all and relies on Graph\'s app-scoped 429s when several are busy; set to maximumInstanceCount, the app never goes over them, at that share of throughput per instance (docs/benchmarks.md, "App-wide limits").')
+@minValue(1)
+param graphInstanceCount int = 1
+
 var suffix = uniqueString(resourceGroup().id, appName)
 var names = {
   identity: 'id-${appName}-${suffix}'
@@ -243,6 +247,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'GRAPH_WRITES_PER_SECOND', value: '19.5' }
         { name: 'GRAPH_MAX_CONCURRENCY', value: '32' }
         { name: 'GRAPH_BATCH_WAIT_MS', value: '1000' }
+        // The app's limits across all tenants, shared in turn by every tenant an instance serves;
+        // each instance keeps to them divided by graphInstanceCount (docs/benchmarks.md, "App-wide limits").
+        { name: 'GRAPH_APP_WRITES_PER_5MIN', value: '35000' }
+        { name: 'GRAPH_APP_RESOURCE_UNITS_PER_20S', value: '150000' }
+        { name: 'GRAPH_INSTANCE_COUNT', value: string(graphInstanceCount) }
         { name: 'HR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${hrSecret.properties.secretUri})' }
         { name: 'HR_MAX_BODY_BYTES', value: '1048576' }
         { name: 'HR_MAX_RECORDS', value: '500' }

@@ -55,6 +55,20 @@ export const settingsSchema = z
       .max(5_000)
       .default(1_000)
       .describe('Longest a lookup or group add waits for others to share its Graph request; it waits only when others are expected, so a lone event goes at once.'),
+    // At least 2 per instance: GRAPH_INSTANCE_COUNT is at most 1,000.
+    GRAPH_APP_WRITES_PER_5MIN: z.coerce.number().int().min(2_000).default(35_000).describe(
+      "Graph writes the app may send across all its tenants per 5 minutes (Graph's identity and access limit per application: 35,000; older docs said 70,000). Every tenant's governor also takes its writes from this, shared in turn between tenants; each instance takes this divided by GRAPH_INSTANCE_COUNT.",
+    ),
+    GRAPH_APP_RESOURCE_UNITS_PER_20S: z.coerce.number().int().min(2_000).default(150_000).describe(
+      "Graph resource units the app may spend across all its tenants per 20 s (Graph's identity and access limit per application: 150,000), shared like GRAPH_APP_WRITES_PER_5MIN.",
+    ),
+    GRAPH_INSTANCE_COUNT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(1)
+      .describe("Instances assumed to share the app's Graph limits across tenants; each keeps to the app limits divided by this. 1: an instance may use them all, and Graph's app-scoped 429s (gate, rate cut) settle several busy instances; the plan's maximum instance count: never over the limits, at that share of throughput each."),
     HR_WEBHOOK_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters')

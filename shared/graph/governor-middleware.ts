@@ -3,6 +3,7 @@ import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsof
 import { batchItemHeaders } from './batch';
 import { retryAfterMs } from './errors';
 import type { GraphGovernor, ResponseSignal } from './governor';
+import { estimateResourceUnits } from './resource-units';
 
 /**
  * Marks a request whose write token was taken beforehand (`GraphGovernor.reserveWrite`). Only
@@ -60,15 +61,26 @@ async function signalOf(response: Response | undefined, isWrite: boolean, url: s
     status: 429,
     isWrite: throttled.some((a) => a.isWrite),
     ...(waits.length > 0 ? { retryAfterMs: Math.max(...waits) } : {}),
+    ...appWideOf(throttled),
   };
+}
+
+/** A batch's throttled items are the app's limit only if every one of them says so; `all` if any does. */
+function appWideOf(throttled: ResponseSignal[]): Pick<ResponseSignal, 'appWide'> {
+  if (!throttled.every((a) => a.appWide)) return {};
+  return { appWide: throttled.some((a) => a.appWide === 'all') ? 'all' : 'writes' };
 }
 
 function headerSignal(status: number, isWrite: boolean, headers: Headers | undefined): ResponseSignal {
   const retryAfter = retryAfterMs(headers);
   const percentage = headers?.get('x-ms-throttle-limit-percentage');
+  // `<Scope>/<Limit>/<ApplicationId>/<TenantId>` on a throttled response, Limit `Read`, `Write` or
+  // `ReadWrite` (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits).
+  const scope = status === 429 ? /^application\/(\w+)/i.exec(headers?.get('x-ms-throttle-scope') ?? '') : null;
   return {
     status,
     isWrite,
+    ...(scope ? { appWide: (scope[1] as string).toLowerCase() === 'write' ? ('writes' as const) : ('all' as const) } : {}),
     ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
     ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
   };
@@ -89,7 +101,7 @@ export class GovernorMiddleware implements Middleware {
     const reservation = context.middlewareControl?.getMiddlewareOptions(ReservedWrite) as ReservedWrite | undefined;
     const reserved = isWrite && reservation !== undefined && !reservation.used;
     if (reservation) reservation.used = true;
-    const release = await this.governor.acquire(isWrite, reserved);
+    const release = await this.governor.acquire(isWrite, reserved, estimateResourceUnits(context.options?.method, url, context.options?.body));
     try {
       await this.nextMiddleware?.execute(context);
     } finally {

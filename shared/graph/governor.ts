@@ -1,4 +1,5 @@
 import type { Settings } from '../config/settings';
+import type { AppShare, AppWideLimit } from './app-budget';
 
 /**
  * Keeps one tenant's Graph traffic from this worker just under the tenant's throttle budget.
@@ -10,7 +11,8 @@ import type { Settings } from '../config/settings';
  * every request of the tenant, not only the one that was refused — the others would be refused
  * too. When several instances share a tenant, each has its own governor: their combined rate
  * overshoots, Graph answers 429 and every instance cuts its write rate multiplicatively, so
- * they settle on shares of the budget (docs/benchmarks.md, "Scale-out").
+ * they settle on shares of the budget (docs/benchmarks.md, "Scale-out"). Every tenant governor
+ * of the process also passes the app's budget across tenants (`app`, app-budget.ts).
  */
 export interface GovernorOptions {
   /** Writes per second this worker may send to the tenant (Graph: 3,000 / 150 s = 20). */
@@ -20,6 +22,8 @@ export interface GovernorOptions {
   /** Graph requests in flight at first, and at most. */
   initialConcurrency?: number;
   maxConcurrency?: number;
+  /** This tenant's way into the app's budget across all tenants; absent, only the tenant's own applies. */
+  app?: AppShare;
   now?: () => number;
 }
 
@@ -38,6 +42,8 @@ export interface ResponseSignal {
   retryAfterMs?: number;
   /** `x-ms-throttle-limit-percentage`: share of the budget used (Graph sends it above 0.8). */
   limitPercentage?: number;
+  /** A 429 whose `x-ms-throttle-scope` is `Application/…`: the app's limit across tenants (its writes, or all), not this tenant's. */
+  appWide?: AppWideLimit;
 }
 
 const MIN_WRITE_RATE = 0.5;
@@ -51,6 +57,7 @@ export class GraphGovernor {
   private readonly maxRate: number;
   private readonly burst: number;
   private readonly maxConcurrency: number;
+  private readonly app: AppShare | undefined;
   private rate: number;
   private tokens: number;
   private refilledAt: number;
@@ -66,6 +73,7 @@ export class GraphGovernor {
   constructor(options: GovernorOptions) {
     if (!(options.writesPerSecond > 0)) throw new RangeError('writesPerSecond must be positive');
     this.now = options.now ?? Date.now;
+    this.app = options.app;
     this.maxRate = options.writesPerSecond;
     this.rate = options.writesPerSecond;
     this.burst = Math.max(1, options.writeBurst ?? Math.ceil(options.writesPerSecond / 4));
@@ -76,16 +84,19 @@ export class GraphGovernor {
   }
 
   /**
-   * Waits until the request may go: the gate is open, a concurrency slot is free and, for a
-   * write, a write token is taken (unless the caller already holds one from `reserveWrite`).
-   * The returned function must be called with what the response said.
+   * Waits until the request may go: the gate is open, a concurrency slot is free, the app's
+   * budget has its resource units (Graph's estimated cost) and, for a write, a write token is
+   * taken (unless the caller already holds one from `reserveWrite`). The returned function must
+   * be called with what the response said.
    */
-  async acquire(isWrite: boolean, writeAlreadyReserved = false): Promise<(signal: ResponseSignal) => void> {
+  async acquire(isWrite: boolean, writeAlreadyReserved = false, resourceUnits = 1): Promise<(signal: ResponseSignal) => void> {
     if (isWrite && !writeAlreadyReserved) await this.reserveWrite();
     await new Promise<void>((resolve) => {
       this.slotWaiters.push(resolve);
       this.wake();
     });
+    // After the slot, so units are not spent for a request this tenant's gate still holds.
+    await this.app?.takeResourceUnits(resourceUnits);
     let released = false;
     return (signal) => {
       if (released) return;
@@ -101,11 +112,12 @@ export class GraphGovernor {
    * their batch waits for its token, more items join it, so batches grow exactly when writes
    * are scarce and stay small (fast) when they are not.
    */
-  reserveWrite(): Promise<void> {
-    return new Promise((resolve) => {
+  async reserveWrite(): Promise<void> {
+    await new Promise<void>((resolve) => {
       this.tokenWaiters.push(resolve);
       this.wake();
     });
+    await this.app?.takeWrite();
   }
 
   snapshot(): GovernorSnapshot {
@@ -120,6 +132,13 @@ export class GraphGovernor {
 
   private observe(signal: ResponseSignal): void {
     const now = this.now();
+    if (signal.status === 429 && signal.appWide && this.app) {
+      // Every tenant of the app is refused until then, not only this one: the app's gate holds
+      // them all, and this tenant's own window and rate are not to blame.
+      this.throttled++;
+      this.app.throttled(signal.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, signal.appWide);
+      return;
+    }
     if (signal.status === 429) {
       this.throttled++;
       this.gateUntil = Math.max(this.gateUntil, now + (signal.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
@@ -185,11 +204,12 @@ export class GraphGovernor {
   }
 }
 
-/** The governor for a tenant as the settings size it. */
-export function createGovernor(settings: Pick<Settings, 'GRAPH_WRITES_PER_SECOND' | 'GRAPH_MAX_CONCURRENCY'>): GraphGovernor {
+/** The governor for a tenant as the settings size it, inside the app's budget when given. */
+export function createGovernor(settings: Pick<Settings, 'GRAPH_WRITES_PER_SECOND' | 'GRAPH_MAX_CONCURRENCY'>, app?: AppShare): GraphGovernor {
   return new GraphGovernor({
     writesPerSecond: settings.GRAPH_WRITES_PER_SECOND,
     maxConcurrency: settings.GRAPH_MAX_CONCURRENCY,
     initialConcurrency: Math.min(8, settings.GRAPH_MAX_CONCURRENCY),
+    ...(app ? { app } : {}),
   });
 }
