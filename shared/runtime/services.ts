@@ -2,6 +2,7 @@ import { BlobReportStore, type ReportStore } from '../audit/report-store';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
+import { createAppBudget, type AppShare } from '../graph/app-budget';
 import { createGovernor } from '../graph/governor';
 import { TenantDirectory } from '../graph/tenant-directory';
 import { createTenantCredential } from '../graph/tenant-credential';
@@ -49,7 +50,7 @@ const azureFactories: Factories = {
   policy: () => loadAccessPolicy(services().settings.RULES_FILE),
   processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
   tenants: () => createTenantRegistry(services().settings, process.env, () => services().policy),
-  tenantRuntimes: () => new TenantRuntimes(buildTenantRuntime, services().settings.TENANT_MAX_CONCURRENT_EVENTS),
+  tenantRuntimes: () => new TenantRuntimes(buildTenantRuntime, services().settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(services().settings)),
   credentials: () => createCredentialChannel(services().settings) ?? null,
   deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
   reportStore: () => BlobReportStore.fromSettings(services().settings),
@@ -60,9 +61,9 @@ const azureFactories: Factories = {
  * Each tenant's own token, client, budget and caches, built the same way for every tenant: the
  * credential is the only difference (the home tenant's is the app's managed identity).
  */
-function buildTenantRuntime(tenant: ReadyTenant): Omit<TenantRuntime, 'tenant'> {
+function buildTenantRuntime(tenant: ReadyTenant, app: AppShare): Omit<TenantRuntime, 'tenant'> {
   const s = services();
-  const governor = createGovernor(tenant.settings);
+  const governor = createGovernor(tenant.settings, app);
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
   const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency({ ...dependency, tenantId: tenant.key }) });
   const directory = new TenantDirectory(graph, { graphRoot: new URL(tenant.settings.GRAPH_BASE_URL).origin, governor, maxWaitMs: tenant.settings.GRAPH_BATCH_WAIT_MS });

@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { AppBudget, DOCUMENTED_APP_LIMITS, type AppShare } from '../graph/app-budget';
 import type { GovernorSnapshot, GraphGovernor } from '../graph/governor';
 import type { TenantDirectory } from '../graph/tenant-directory';
 import type { ReadyTenant } from './tenant-registry';
@@ -11,7 +12,8 @@ export interface TenantRuntime {
   directory: TenantDirectory;
 }
 
-export type TenantRuntimeFactory = (tenant: ReadyTenant) => Omit<TenantRuntime, 'tenant'>;
+/** `app`: the tenant's share of the app's budget across tenants, for its governor. */
+export type TenantRuntimeFactory = (tenant: ReadyTenant, app: AppShare) => Omit<TenantRuntime, 'tenant'>;
 
 export interface TenantActivity {
   key: string;
@@ -31,7 +33,8 @@ export const RESERVED_EVENT_SLOTS = 8;
  * only while the instance has more than `RESERVED_EVENT_SLOTS` free — so a tenant alone may use
  * nearly the whole instance (its Graph batches fill best that way), but one tenant's backlog or
  * 429 storm never takes the slots another tenant's events arrive in, and as those grow, the
- * busy tenant is held to its share.
+ * busy tenant is held to its share. Every tenant's governor also passes the one app budget of the
+ * process (Graph's limits per application across all tenants), which serves tenants in turn.
  */
 export class TenantRuntimes {
   private readonly runtimes = new Map<string, { revision: string; runtime: TenantRuntime }>();
@@ -40,12 +43,13 @@ export class TenantRuntimes {
   constructor(
     private readonly build: TenantRuntimeFactory,
     private readonly maxEventsPerTenant: number,
+    readonly appBudget: AppBudget = new AppBudget(DOCUMENTED_APP_LIMITS),
   ) {}
 
   runtimeOf(tenant: ReadyTenant): TenantRuntime {
     const cached = this.runtimes.get(tenant.key);
     if (cached && cached.revision === tenant.revision) return cached.runtime;
-    const runtime = { tenant, ...this.build(tenant) };
+    const runtime = { tenant, ...this.build(tenant, this.appBudget.share(tenant.key)) };
     this.runtimes.set(tenant.key, { revision: tenant.revision, runtime });
     return runtime;
   }
