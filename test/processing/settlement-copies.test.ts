@@ -32,8 +32,9 @@ describe('scheduled copies of one event', () => {
       seen.push(String(message.messageId));
       const kind = script[seen.length - 1] ?? 'succeeded';
       const at = new Date(Date.now() + 5);
+      const record = await ledger.update(event, (r) => r);
       const outcome: ProcessOutcome =
-        kind === 'waiting' ? { kind, at, reason: 'behind another' } : kind === 'deferred' ? { kind, at, reason: 'busy' } : kind === 'retry' ? { kind, step: 's', reason: 'transient' } : { kind: 'succeeded', record: await ledger.update(event, (r) => r) };
+        kind === 'waiting' ? { kind, record, at, reason: 'behind another' } : kind === 'deferred' ? { kind, at, reason: 'busy' } : kind === 'retry' ? { kind, step: 's', reason: 'transient' } : { kind: 'succeeded', record };
       await settleOutcome(message, event, outcome, input.actions, deps);
     }, { autoCompleteMessages: false });
     await bus.createSender('events').sendMessages(toEventMessage(event));
