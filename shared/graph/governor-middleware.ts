@@ -45,9 +45,10 @@ function batchRequests(body: unknown): Array<{ id?: unknown; method?: string }> 
 async function signalOf(response: Response | undefined, isWrite: boolean, url: string, body: unknown): Promise<ResponseSignal> {
   const signal = headerSignal(response?.status ?? 0, isWrite, response?.headers);
   if (!response?.ok || !isBatch(url)) return signal;
-  let items: Array<{ id?: unknown; status?: unknown; headers?: Record<string, unknown> }>;
+  let items: Array<{ id?: unknown; status?: unknown; headers?: unknown }>;
   try {
-    items = ((await response.clone().json()) as { responses?: typeof items }).responses ?? [];
+    const { responses } = (await response.clone().json()) as { responses?: unknown };
+    items = Array.isArray(responses) ? responses.filter((r): r is object => typeof r === 'object' && r !== null) : [];
   } catch {
     return signal; // unreadable: the SDK's own parse of it fails the call
   }
