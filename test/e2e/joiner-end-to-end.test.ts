@@ -25,10 +25,12 @@ describe('thin end-to-end: HR joiner to a user in the simulated tenant', () => {
     const accepted = (await response.json()) as { events: { eventId: string; statusUrl: string }[] };
     expect(accepted.events).toHaveLength(1);
     const [event] = accepted.events;
-    expect(event?.statusUrl).toBe(`${host.url}/api/events/${event?.eventId}`);
+    expect(event?.statusUrl).toMatch(new RegExp(`^${host.url}/api/hr/events/${event?.eventId}\\?sig=[0-9a-f]{64}$`));
 
     const status = await host.waitForStatus(event!.eventId);
     expect(status).toMatchObject({ eventId: event!.eventId, type: 'joiner', status: 'succeeded' });
+    // The HR system's own link reads the same event.
+    expect(await (await fetch(event!.statusUrl)).json()).toMatchObject({ eventId: event!.eventId, status: 'succeeded' });
     const steps = status.steps as { name: string; outcome: string }[];
     expect(steps.map((s) => s.name)).toEqual(expect.arrayContaining(['find-user', 'create-user']));
     expect(steps.find((s) => s.name === 'create-user')?.outcome).toBe('done');

@@ -35,21 +35,21 @@ describe('intake under fuzzing: every input gets an answer, never an exception',
         const body = JSON.stringify(single && records.length === 1 ? records[0] : records);
         wellFormed(parseHrRequest(body, 'application/json', options), 'hr');
       }),
-      { numRuns: runs(300) },
+      runs(300),
     );
   });
 
   it('when a SCIM BulkRequest is damaged in any way, then the answer is events or issues', () => {
     fc.assert(
       fc.property(scimBulk('FZ'), (bulk) => wellFormed(parseHrRequest(JSON.stringify(bulk), 'application/scim+json', options), 'hr')),
-      { numRuns: runs(200) },
+      runs(200),
     );
   });
 
   it('when a CSV has any header and cells, then the answer is events or issues', () => {
     fc.assert(
       fc.property(csvBody('FZ'), (csv) => wellFormed(parseHrRequest(csv, 'text/csv', options), 'hr')),
-      { numRuns: runs(200) },
+      runs(200),
     );
   });
 
@@ -59,7 +59,7 @@ describe('intake under fuzzing: every input gets an answer, never an exception',
       fc.property(fc.oneof(anyJson.map((v) => JSON.stringify(v) ?? 'null'), fc.string(), fc.string({ unit: 'binary' })), contentType, (body, type) => {
         wellFormed(parseHrRequest(body, type || undefined, options), 'hr');
       }),
-      { numRuns: runs(300) },
+      runs(300),
     );
   });
 
@@ -75,7 +75,7 @@ describe('intake under fuzzing: every input gets an answer, never an exception',
           for (const issue of result.issues) expect(issue.message).not.toContain(MARKER);
         }
       }),
-      { numRuns: runs(300) },
+      runs(300),
     );
   });
 });
