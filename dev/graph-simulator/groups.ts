@@ -91,7 +91,10 @@ export function addMemberRef(req: SimRequest, ctx: SimContext, id: string): void
 export function removeMember(ctx: SimContext, id: string, memberId: string): void {
   const group = requireGroup(ctx, id);
   assertWritableMembership(group, ctx);
-  if (!group.memberIds.includes(memberId) || !ctx.state.users.has(memberId)) throw notFound(memberId);
+  if (!ctx.state.users.has(memberId)) throw notFound(memberId);
+  // Someone who exists but is not a member: the 400 public reports show (Canvas LMS's Graph client
+  // special-cases it, as does hashicorp/go-azure-sdk); Microsoft's Remove member page documents none.
+  if (!group.memberIds.includes(memberId)) throw badRequest("One or more removed object references do not exist for the following modified properties: 'members'.");
   group.memberIds = group.memberIds.filter((m) => m !== memberId);
 }
 

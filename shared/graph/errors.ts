@@ -36,6 +36,8 @@ export interface GraphFailure {
 }
 
 const alreadyMember = /added object references already exist/i;
+/** A removal of someone who is not a member (widely reported; Microsoft's Remove member page documents none). */
+const alreadyRemoved = /removed object references do not exist/i;
 const uniqueValueTaken = /another object with the same value for property/i;
 /**
  * Graph's 400 while an added member or the group has not replicated. The first wording is the one
@@ -52,7 +54,7 @@ const transientNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT'
 function kindForStatus(status: number, code: string, message: string): GraphFailureKind {
   if (status === 429 || status === 502 || status === 503 || status === 504 || status === 500) return 'transient';
   if (status === 404) return 'not-found';
-  if (status === 400 && alreadyMember.test(message)) return 'already-done';
+  if (status === 400 && (alreadyMember.test(message) || alreadyRemoved.test(message))) return 'already-done';
   if (status === 400 && notReplicated.test(message)) return 'replicating';
   if ((status === 400 || status === 409) && uniqueValueTaken.test(message)) return 'conflict';
   if (status === 423 || status === 424) return 'transient';

@@ -115,13 +115,13 @@ export async function addGroupMembers(client: Client, groupId: string, userIds: 
   );
 }
 
-/** Removes a member; "not a member" (404) counts as done. Returns whether a change was made. */
+/** Removes a member; "not a member" (404, or Graph's 400 "removed object references do not exist") counts as done. Returns whether a change was made. */
 export async function removeGroupMember(client: Client, groupId: string, userId: string): Promise<boolean> {
   try {
     await graphCall('remove group member', () => client.api(graphPath`/groups/${groupId}/members/${userId}/$ref`).delete());
     return true;
   } catch (error) {
-    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return false;
+    if (error instanceof GraphRequestError && (error.failure.kind === 'not-found' || error.failure.kind === 'already-done')) return false;
     throw error;
   }
 }

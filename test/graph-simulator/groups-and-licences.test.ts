@@ -25,10 +25,13 @@ describe('Graph simulator: group membership', () => {
     expect(sim.snapshot().groups.find((g) => g.id === IDS.contractors)!.memberIds).toEqual([IDS.hedy]);
   });
 
-  it('when a non-member is removed, then Graph answers 404 Request_ResourceNotFound; removing a member answers 204', async () => {
-    const missing = await graph(sim, 'DELETE', `/groups/${IDS.contractors}/members/${IDS.hedy}/$ref`);
-    expect(missing.status).toBe(404);
-    expect(missing.body.error.code).toBe('Request_ResourceNotFound');
+  it('when a non-member is removed, then Graph answers 400 "removed object references do not exist"; an unknown object 404; removing a member 204', async () => {
+    const missing = await graph(sim, 'DELETE', `/groups/${IDS.sales}/members/${IDS.hedy}/$ref`);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'Request_BadRequest', message: "One or more removed object references do not exist for the following modified properties: 'members'." });
+    const unknown = await graph(sim, 'DELETE', `/groups/${IDS.sales}/members/00000000-0000-4000-8000-000000000000/$ref`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('Request_ResourceNotFound');
     expect((await graph(sim, 'DELETE', `/groups/${IDS.sales}/members/${IDS.katherine}/$ref`)).status).toBe(204);
     expect(sim.snapshot().groups.find((g) => g.id === IDS.sales)!.memberIds).toEqual([]);
   });

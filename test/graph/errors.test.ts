@@ -28,6 +28,11 @@ describe('classifyGraphError', () => {
     expect(classifyGraphError(graphError(404, 'Request_ResourceNotFound', "Resource 'x' does not exist")).kind).toBe('not-found');
   });
 
+  it('when someone who is not a member is removed, then Graph\'s "removed object references do not exist" counts as already done', () => {
+    const error = graphError(400, 'Request_BadRequest', "One or more removed object references do not exist for the following modified properties: 'members'.");
+    expect(classifyGraphError(error).kind).toBe('already-done');
+  });
+
   it('when a member is added twice, then Graph\'s "already exist" answer counts as already done', () => {
     const error = graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
     expect(classifyGraphError(error).kind).toBe('already-done');
