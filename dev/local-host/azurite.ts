@@ -8,6 +8,10 @@ const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZ
 
 export interface RunningAzurite {
   connectionString: string;
+  blobEndpoint: string;
+  tableEndpoint: string;
+  /** Where Azurite keeps its data; undefined when it is in memory. */
+  location?: string;
   stop(): Promise<void>;
 }
 
@@ -23,23 +27,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts Azurite (Blob + Table, in memory) on free loopback ports and waits until it answers. */
+/**
+ * Starts Azurite (Blob + Table) on free loopback ports and waits until it answers: in memory, or
+ * keeping its data in `location`. It stops with stop(), and also by itself when this process
+ * ends in any way (dev/local-host/exit-with-parent.cjs), so no Azurite is left behind holding ports.
+ */
 export async function startAzurite(options: { inMemory?: boolean; location?: string } = {}): Promise<RunningAzurite> {
   const [blobPort, tablePort] = [await freePort(), await freePort()];
   const bin = path.join(__dirname, '..', '..', 'node_modules', 'azurite', 'dist', 'src', 'azurite.js');
-  const args = [bin, '--silent', '--skipApiVersionCheck', '--loose', '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
+  const guard = path.join(__dirname, 'exit-with-parent.cjs');
+  // Azurite sends usage telemetry unless told not to; a local dev tool should not phone home.
+  const args = ['--require', guard, bin, '--silent', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
     '--queuePort', String(await freePort()), '--tableHost', '127.0.0.1', '--tablePort', String(tablePort)];
-  if (options.inMemory !== false) args.push('--inMemoryPersistence');
-  else args.push('--location', options.location ?? path.join(process.cwd(), '.local', 'azurite'));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const location = options.inMemory !== false ? undefined : (options.location ?? path.join(process.cwd(), '.local', 'azurite'));
+  if (location === undefined) args.push('--inMemoryPersistence');
+  else args.push('--location', location);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await waitForPort(tablePort, child, () => stderr);
-  await waitForPort(blobPort, child, () => stderr);
+  try {
+    await waitForPort(tablePort, child, () => stderr);
+    await waitForPort(blobPort, child, () => stderr);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  const blobEndpoint = `http://127.0.0.1:${blobPort}/${ACCOUNT}`;
+  const tableEndpoint = `http://127.0.0.1:${tablePort}/${ACCOUNT}`;
   return {
-    connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
-      `BlobEndpoint=http://127.0.0.1:${blobPort}/${ACCOUNT};TableEndpoint=http://127.0.0.1:${tablePort}/${ACCOUNT};`,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=${blobEndpoint};TableEndpoint=${tableEndpoint};`,
+    blobEndpoint,
+    tableEndpoint,
+    ...(location !== undefined ? { location } : {}),
     stop: () => stopChild(child),
   };
 }
@@ -58,14 +77,16 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   throw new Error(`Azurite did not start on port ${port} within 20 s`);
 }
 
+/** Closing the IPC channel makes Azurite shut down and save (exit-with-parent.cjs); SIGKILL if it hangs. */
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    if (child.connected) child.disconnect();
+    else child.kill('SIGTERM');
   });
 }

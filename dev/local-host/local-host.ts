@@ -21,6 +21,7 @@ import { LocalDeadLetters } from '../local-service-bus/dead-letters';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { createLocalHttpServer } from './http-server';
 import { listenOnSetting, portFromSetting } from './ports';
+import { lockLocalState } from './state-lock';
 import { scheduleTimers, type TimerScheduler } from './timers';
 
 const repoRoot = path.join(__dirname, '..', '..');
@@ -32,8 +33,10 @@ export interface LocalHostOptions {
   /** Default: PORT or 7071; 0 picks a free port (tests). */
   port?: number;
   env?: NodeJS.ProcessEnv;
-  /** Where the in-process Service Bus keeps its journal, so a restart loses no message. */
+  /** Where the in-process Service Bus keeps its journal, so a restart loses no message (default LOCAL_QUEUE_DIR, else .local/servicebus). */
   dataDir?: string;
+  /** Where the embedded Azurite keeps the ledger and other tables (default LOCAL_STORAGE_DIR, else `azurite` beside the journal). */
+  storageDir?: string;
   declarations?: readonly FunctionDeclaration[];
   log?: (line: string) => void;
   timersPaused?: boolean;
@@ -46,6 +49,8 @@ export interface RunningLocalHost {
   settings: Settings;
   bus: LocalServiceBus;
   simulator?: RunningGraphSimulator;
+  /** The Azurite the host started, when AzureWebJobsStorage was not set. */
+  azurite?: Pick<RunningAzurite, 'blobEndpoint' | 'tableEndpoint' | 'location'>;
   runFunction(name: string): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -75,11 +80,18 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   try {
     const port = options.port ?? portFromSetting(env, 'PORT', 7071);
     const simulatorPort = portFromSetting(env, 'GRAPH_SIMULATOR_PORT', 7072);
+    // The journal and the ledger are one state: kept side by side, both survive a restart, so
+    // no message outlives its ledger row (nor a row its message).
+    const queueDir = path.resolve(options.dataDir ?? env.LOCAL_QUEUE_DIR ?? path.join(repoRoot, '.local', 'servicebus'));
+    const storageDir = path.resolve(options.storageDir ?? env.LOCAL_STORAGE_DIR ?? path.join(path.dirname(queueDir), 'azurite'));
+    const lock = lockLocalState(queueDir);
+    cleanups.push(() => lock.release());
     let azurite: RunningAzurite | undefined;
     if (!env.AzureWebJobsStorage && !env.AzureWebJobsStorage__accountName) {
-      azurite = await startAzurite();
+      azurite = await startAzurite({ inMemory: false, location: storageDir });
       cleanups.push(() => azurite?.stop());
       env.AzureWebJobsStorage = azurite.connectionString;
+      log(`[local-host] Azurite: Table ${azurite.tableEndpoint}, Blob ${azurite.blobEndpoint} (data kept in ${storageDir})`);
     }
 
     let simulator: RunningGraphSimulator | undefined;
@@ -96,7 +108,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
 
     const settings = parseSettings(env);
     const hostJson = readHostJson();
-    const bus = await LocalServiceBus.open({ dataDir: options.dataDir ?? env.LOCAL_QUEUE_DIR ?? path.join(repoRoot, '.local', 'servicebus') });
+    const bus = await LocalServiceBus.open({ dataDir: queueDir });
     cleanups.push(() => bus.close());
     const resolve = (value: string) => resolveAppSettingReference(value, env, settingDefaults(settings));
     const sbDeclarations = declarations.filter((d): d is ServiceBusQueueFunctionDeclaration => d.kind === 'serviceBusQueue');
@@ -150,12 +162,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     cleanups.push(() => new Promise<void>((ok) => server.close(() => ok())));
     const url = `http://localhost:${(server.address() as AddressInfo).port}`;
 
-    printBanner(log, url, declarations, resolve, settings, simulator, azurite !== undefined);
+    printBanner(log, { url, declarations, resolve, settings, simulator, azurite, queueDir });
     return {
       url,
       settings,
       bus,
       ...(simulator ? { simulator } : {}),
+      ...(azurite ? { azurite: { blobEndpoint: azurite.blobEndpoint, tableEndpoint: azurite.tableEndpoint, location: storageDir } } : {}),
       runFunction: (name) => timers.runNow(name),
       stop: stopAll,
     };
@@ -211,15 +224,17 @@ function settingDefaults(settings: Settings): Record<string, string> {
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 }
 
-function printBanner(
-  log: (line: string) => void,
-  url: string,
-  declarations: readonly FunctionDeclaration[],
-  resolve: (v: string) => string,
-  settings: Settings,
-  simulator: RunningGraphSimulator | undefined,
-  embeddedAzurite: boolean,
-): void {
+interface BannerFacts {
+  url: string;
+  declarations: readonly FunctionDeclaration[];
+  resolve: (v: string) => string;
+  settings: Settings;
+  simulator: RunningGraphSimulator | undefined;
+  azurite: RunningAzurite | undefined;
+  queueDir: string;
+}
+
+function printBanner(log: (line: string) => void, { url, declarations, resolve, settings, simulator, azurite, queueDir }: BannerFacts): void {
   log('Functions:');
   for (const d of declarations) {
     if (d.kind === 'http') log(`  ${d.name}: [${d.methods.join(',')}] ${url}/api/${d.route}`);
@@ -227,6 +242,9 @@ function printBanner(
     if (d.kind === 'timer') log(`  ${d.name}: timerTrigger (${resolve(d.schedule)}; run now: POST ${url}/admin/functions/${d.name})`);
   }
   log(`Graph: ${settings.GRAPH_BASE_URL}${simulator ? ' (embedded simulator)' : ''}`);
-  log(`Storage: ${embeddedAzurite ? 'embedded Azurite (in memory)' : 'configured AzureWebJobsStorage'}`);
+  log(`Storage: ${azurite ? `embedded Azurite, Table ${azurite.tableEndpoint} (data kept in ${azurite.location})` : 'configured AzureWebJobsStorage'}`);
+  log(`Queues: in-process, journal kept in ${queueDir}`);
+  if (azurite) log('Both survive a restart. To start afresh, stop the host and delete both folders, never only one.');
+  if (simulator) log('The simulated tenant starts from its seed file on every start.');
   log('Press Ctrl+C to stop.');
 }

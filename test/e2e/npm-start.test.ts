@@ -63,7 +63,7 @@ describe('npm start, from a fresh clone', () => {
 
   it('when a clone in an ordinary folder with no ../shared is started, then it provisions a signed joiner and `send-sample`, and stops cleanly on Ctrl+C', async () => {
     expect(existsSync(path.join(clone.dir, '..', 'shared'))).toBe(false);
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', GRAPH_SIMULATOR_PORT: '0', HR_WEBHOOK_SECRET: secret, LOCAL_QUEUE_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', GRAPH_SIMULATOR_PORT: '0', HR_WEBHOOK_SECRET: secret, LOCAL_QUEUE_DIR: path.join(dataDir, 'servicebus') };
     delete env.AzureWebJobsStorage;
     delete env.GRAPH_BASE_URL;
     delete env.NODE_EXTRA_CA_CERTS;
