@@ -7,7 +7,18 @@ import { compileRoute } from './routes';
 export interface AdminHandlers {
   /** `POST /admin/functions/{name}`: runs a non-HTTP function now, like the Functions host. */
   invokeFunction(name: string, input: string): Promise<boolean>;
+  /** `POST /admin/queues/{queue}/messages`: one message on a local queue (what a ticketing tool does in Azure). */
+  sendMessage(queue: string, body: unknown): Promise<QueueSendOutcome>;
 }
+
+export type QueueSendOutcome = { sent: true; messageId: string } | { sent: false; status: 400 | 410; error: string };
+
+/**
+ * The Service Bus Standard tier's message size limit (the Service Bus quotas page,
+ * https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas); counted here on
+ * the body alone, where Service Bus also counts the properties.
+ */
+const MAX_MESSAGE_BYTES = 256 * 1024;
 
 export interface LocalHttpServerOptions {
   functions: HttpFunctionDeclaration[];
@@ -17,7 +28,11 @@ export interface LocalHttpServerOptions {
   maxBodyBytes?: number;
 }
 
-/** Serves HTTP-triggered functions at `/api/<route>`, building the same request objects the host does. */
+/**
+ * Serves HTTP-triggered functions at `/api/<route>`, building the same request objects the host
+ * does, and the host's `/admin/...` routes outside `/api`. The local host binds this server to
+ * loopback only, so the admin routes are reachable only from this machine.
+ */
 export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
   const routes = options.functions.map((fn) => ({ fn, route: compileRoute(fn.route) }));
   const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
@@ -47,6 +62,9 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
       res.writeHead(found ? 202 : 404).end();
       return;
     }
+
+    const queue = /^\/admin\/queues\/([^/]+)\/messages$/i.exec(url.pathname);
+    if (queue && method === 'POST') return sendToQueue(decodeURIComponent(queue[1] as string), req, res);
 
     if (!url.pathname.toLowerCase().startsWith('/api/')) return writeJson(res, 404, { error: 'NotFound' });
     const path = url.pathname.slice('/api'.length);
@@ -81,7 +99,35 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
     }
     writeJson(res, methodMismatch ? 405 : 404, { error: methodMismatch ? 'MethodNotAllowed' : 'NotFound' });
   }
+
+  /**
+   * Modelled on Service Bus's REST Send Message (https://learn.microsoft.com/rest/api/servicebus/send-message-to-queue):
+   * the body is the payload; 201 sent, 400 bad request, 403 message too large, 410 no such queue.
+   * The body must be JSON and is queued as the object it holds, as the SDK sends a JSON body.
+   * Unlike Service Bus, the 201 carries the messageId (so `npm run send-ticket` can find a dead letter).
+   */
+  async function sendToQueue(name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, MAX_MESSAGE_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return writeJson(res, 403, { error: `The message is larger than ${MAX_MESSAGE_BYTES} bytes, the Standard tier's limit.` });
+      throw error;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return writeJson(res, 400, { error: 'The body must be the message as JSON (for a ticket, the ticket request).' });
+    }
+    const outcome = await options.admin.sendMessage(name, body);
+    if (!outcome.sent) return writeJson(res, outcome.status, { error: outcome.error });
+    options.log(`[local-host] POST /admin/queues/${name}/messages -> 201 (message ${outcome.messageId})`);
+    writeJson(res, 201, { queue: name, messageId: outcome.messageId });
+  }
 }
+
+class BodyTooLarge extends Error {}
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -96,7 +142,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > max) throw new Error(`request body over ${max} bytes`);
+    if (size > max) throw new BodyTooLarge(`request body over ${max} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -19,7 +19,7 @@ import { startGraphSimulator, loadSeed, type ObservedRequest, type RunningGraphS
 import { LocalServiceBus } from '../local-service-bus';
 import { LocalDeadLetters } from '../local-service-bus/dead-letters';
 import { startAzurite, type RunningAzurite } from './azurite';
-import { createLocalHttpServer } from './http-server';
+import { createLocalHttpServer, type AdminHandlers } from './http-server';
 import { listenOnSetting, portFromSetting } from './ports';
 import { lockLocalState } from './state-lock';
 import { scheduleTimers, type TimerScheduler } from './timers';
@@ -152,7 +152,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
 
     const server = createLocalHttpServer({
       functions: declarations.filter((d): d is HttpFunctionDeclaration => d.kind === 'http'),
-      admin: { invokeFunction: (name) => timers.runNow(name) },
+      admin: { invokeFunction: (name) => timers.runNow(name), sendMessage: queueSender(bus, sbDeclarations.map((d) => ({ name: resolve(d.queueName), sessions: d.isSessionsEnabled }))) },
       log,
     });
     await listenOnSetting('PORT', port, () => new Promise<void>((ok, fail) => {
@@ -176,6 +176,24 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * `POST /admin/queues/{queue}/messages`: puts a message on one of the host's queues, as a
+ * ticketing tool puts a ticket on the ticket queue in Azure. A session queue refuses a message
+ * without a SessionId, as Service Bus does (the processing queue is fed by the app's own intake).
+ */
+function queueSender(bus: LocalServiceBus, queues: { name: string; sessions: boolean }[]): AdminHandlers['sendMessage'] {
+  return async (name, body) => {
+    const queue = queues.find((q) => q.name === name);
+    if (!queue) return { sent: false, status: 410, error: `The messaging entity '${name}' could not be found: the local host's queues are ${queues.map((q) => q.name).join(', ')}.` };
+    if (queue.sessions) {
+      return { sent: false, status: 400, error: `The SessionId was not set on a message, and it cannot be sent to the entity '${name}': it requires sessions.` };
+    }
+    const messageId = randomUUID();
+    await bus.createSender(name).sendMessages({ body, messageId, contentType: 'application/json' });
+    return { sent: true, messageId };
+  };
 }
 
 async function startEmbeddedSimulator(env: NodeJS.ProcessEnv, port: number, observe?: (request: ObservedRequest) => void): Promise<RunningGraphSimulator> {
@@ -238,7 +256,10 @@ function printBanner(log: (line: string) => void, { url, declarations, resolve, 
   log('Functions:');
   for (const d of declarations) {
     if (d.kind === 'http') log(`  ${d.name}: [${d.methods.join(',')}] ${url}/api/${d.route}`);
-    if (d.kind === 'serviceBusQueue') log(`  ${d.name}: serviceBusTrigger (queue ${resolve(d.queueName)}${d.isSessionsEnabled ? ', sessions' : ''})`);
+    if (d.kind === 'serviceBusQueue') {
+      const queue = resolve(d.queueName);
+      log(`  ${d.name}: serviceBusTrigger (queue ${queue}${d.isSessionsEnabled ? ', sessions' : `; send one: POST ${url}/admin/queues/${queue}/messages`})`);
+    }
     if (d.kind === 'timer') log(`  ${d.name}: timerTrigger (${resolve(d.schedule)}; run now: POST ${url}/admin/functions/${d.name})`);
   }
   log(`Graph: ${settings.GRAPH_BASE_URL}${simulator ? ' (embedded simulator)' : ''}`);
