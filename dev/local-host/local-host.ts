@@ -107,7 +107,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     }
 
     const settings = parseSettings(env);
-    const hostJson = readHostJson();
+    const hostJson = readHostJson(env);
     const bus = await LocalServiceBus.open({ dataDir: queueDir });
     cleanups.push(() => bus.close());
     const resolve = (value: string) => resolveAppSettingReference(value, env, settingDefaults(settings));
@@ -223,12 +223,30 @@ function invocationContext(functionName: string, log: (line: string) => void): I
 }
 
 /** The Service Bus options the Functions host would use, from our own host.json. */
-function readHostJson(): ServiceBusHostOptions {
+function readHostJson(env: NodeJS.ProcessEnv): ServiceBusHostOptions {
   const json = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
     extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string } };
   };
-  const { sessionIdleTimeout, ...rest } = json.extensions?.serviceBus ?? {};
+  const { sessionIdleTimeout, ...rest } = { ...json.extensions?.serviceBus, ...hostJsonOverrides(env) };
   return { ...rest, ...(sessionIdleTimeout ? { sessionIdleTimeoutMs: timeSpanMs(sessionIdleTimeout) } : {}) };
+}
+
+/**
+ * App settings that override host.json, as the Functions host reads them
+ * (`AzureFunctionsJobHost__extensions__serviceBus__maxConcurrentSessions`; "Override host.json
+ * values", https://learn.microsoft.com/azure/azure-functions/functions-host-json#override-hostjson-values).
+ */
+function hostJsonOverrides(env: NodeJS.ProcessEnv): { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string } {
+  const prefix = 'AzureFunctionsJobHost__extensions__serviceBus__';
+  const count = (name: 'maxConcurrentCalls' | 'maxConcurrentSessions') => {
+    const raw = env[`${prefix}${name}`];
+    if (raw === undefined) return {};
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${prefix}${name} must be a positive whole number, not ${JSON.stringify(raw)}`);
+    return { [name]: value };
+  };
+  const idle = env[`${prefix}sessionIdleTimeout`];
+  return { ...count('maxConcurrentCalls'), ...count('maxConcurrentSessions'), ...(idle ? { sessionIdleTimeout: idle } : {}) };
 }
 
 /** `hh:mm:ss[.fff]`, as host.json writes time spans. */
