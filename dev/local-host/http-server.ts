@@ -48,6 +48,8 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     const method = (req.method ?? 'GET').toUpperCase();
+    // A broken %-escape in the path is the caller's error, as the Functions host answers it.
+    if (!decodesCleanly(url.pathname)) return writeJson(res, 400, { error: 'BadRequest', message: 'the request path has a malformed percent-encoding' });
 
     const admin = /^\/admin\/functions\/([^/]+)$/i.exec(url.pathname);
     if (admin && method === 'POST') {
@@ -170,4 +172,13 @@ async function writeResponse(res: ServerResponse, response: HttpResponseInit): P
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function decodesCleanly(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
