@@ -92,6 +92,9 @@ describe('leaver and rehire', () => {
     const [original] = t.sim.userByEmployeeId('R200');
     const deleted = await t.sim.graph('DELETE', `/users/${original!.id}`);
     expect(deleted.status).toBe(204);
+    const plan = await t.host.postHr(JSON.stringify(hrEvent('rehire', worker('R200'))), { query: '?dryRun=true' });
+    const [planned] = ((await plan.json()) as { events: { steps: { name: string; outcome: string }[] }[] }).events;
+    expect(planned!.steps.map((s) => [s.name, s.outcome])).toEqual([['find-user', 'done'], ['restore-user', 'planned']]);
     const rehired = await postAndWait(t.host, hrEvent('rehire', worker('R200')));
     expect(stepsOf(rehired)['restore-user']?.outcome).toBe('done');
     expect(t.sim.userByEmployeeId('R200').map((u) => u.id)).toEqual([original!.id]);

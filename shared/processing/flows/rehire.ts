@@ -22,6 +22,8 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
   let created = false;
   // A restore that cannot finish stops the event here: a new account is made only when none was deleted.
   if (!user) user = await restoreAccount(event, runner, deps);
+  // A dry run that would restore the old account stops there: nothing about it can be read before it is back, and no new one would be made.
+  if (!user && deps.mode === 'plan' && runner.record.steps.some((s) => s.name === 'restore-user' && s.outcome === 'planned')) return;
   if (!user) {
     user = await createAccount(event, runner, deps);
     created = true;
