@@ -27,7 +27,7 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       const outcome = await processForTenant(event, processOptionsOf(message), deps);
       const settled = await settleOutcome(message, event, outcome, input.actions, settleDeps);
       recordSettlement(telemetry, event, outcome, settled, now());
-      context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled }));
+      context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled, ...('reason' in outcome ? { reason: outcome.reason } : {}) }));
     });
   }
 }

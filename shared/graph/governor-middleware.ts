@@ -63,6 +63,7 @@ async function signalOf(response: Response | undefined, isWrite: boolean, url: s
     isWrite: throttled.some((a) => a.isWrite),
     ...(waits.length > 0 ? { retryAfterMs: Math.max(...waits) } : {}),
     ...appWideOf(throttled),
+    ...(throttled.some((a) => a.writeBudgetSpent) ? { writeBudgetSpent: true } : {}),
   };
 }
 
@@ -77,11 +78,13 @@ function headerSignal(status: number, isWrite: boolean, headers: Headers | undef
   const percentage = headers?.get('x-ms-throttle-limit-percentage');
   // `<Scope>/<Limit>/<ApplicationId>/<TenantId>` on a throttled response, Limit `Read`, `Write` or
   // `ReadWrite` (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits).
-  const scope = status === 429 ? /^application\/(\w+)/i.exec(headers?.get('x-ms-throttle-scope') ?? '') : null;
+  const scope = status === 429 ? /^(\w+)\/(\w+)/i.exec(headers?.get('x-ms-throttle-scope') ?? '') : null;
+  const [who, limit] = scope ? [(scope[1] as string).toLowerCase(), (scope[2] as string).toLowerCase()] : [];
   return {
     status,
     isWrite,
-    ...(scope ? { appWide: (scope[1] as string).toLowerCase() === 'write' ? ('writes' as const) : ('all' as const) } : {}),
+    ...(who === 'application' ? { appWide: limit === 'write' ? ('writes' as const) : ('all' as const) } : {}),
+    ...(who && who !== 'application' && limit === 'write' ? { writeBudgetSpent: true } : {}),
     ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
     ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
   };

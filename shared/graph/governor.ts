@@ -44,6 +44,13 @@ export interface ResponseSignal {
   limitPercentage?: number;
   /** A 429 whose `x-ms-throttle-scope` is `Application/…`: the app's limit across tenants (its writes, or all), not this tenant's. */
   appWide?: AppWideLimit;
+  /**
+   * A 429 whose scope says this tenant's write budget is spent (`Tenant_Application/Write`,
+   * `Tenant/Write`): only then is the write rate cut. A 429 without one is the service under load
+   * ("429 … even when the limits are not reached", throttling-limits): its Retry-After and a
+   * smaller window answer it; cutting the write rate for it would starve the tenant for nothing.
+   */
+  writeBudgetSpent?: boolean;
 }
 
 const MIN_WRITE_RATE = 0.5;
@@ -147,7 +154,7 @@ export class GraphGovernor {
       if (now - this.lastDecrease >= DECREASE_COOLDOWN_MS) {
         this.lastDecrease = now;
         this.window = Math.max(1, this.window / 2);
-        if (signal.isWrite) {
+        if (signal.isWrite && signal.writeBudgetSpent) {
           this.refill(now);
           this.rate = Math.max(MIN_WRITE_RATE, this.rate * 0.7);
         }

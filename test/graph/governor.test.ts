@@ -54,16 +54,26 @@ describe('GraphGovernor', () => {
     b(ok);
   });
 
-  it('when Graph answers 429 with Retry-After, then the window halves, the write rate drops and every request waits for the gate', async () => {
+  it('when Graph answers 429 with Retry-After because the write budget is spent, then the window halves, the write rate drops and every request waits for the gate', async () => {
     const time = clock();
     const governor = new GraphGovernor({ writesPerSecond: 20, initialConcurrency: 16, maxConcurrency: 32, now: time.now });
     const release = await governor.acquire(true);
-    release({ status: 429, isWrite: true, retryAfterMs: 2_000 });
+    release({ status: 429, isWrite: true, retryAfterMs: 2_000, writeBudgetSpent: true });
     const after = governor.snapshot();
     expect(after.concurrency).toBe(8);
     expect(after.writesPerSecond).toBeCloseTo(14, 5);
     expect(after.gateOpensInMs).toBe(2_000);
     expect(after.throttled).toBe(1);
+  });
+
+  it('when a 429 names no spent budget (the service under load), then the gate and the window answer it but the write rate stays', async () => {
+    const time = clock();
+    const governor = new GraphGovernor({ writesPerSecond: 20, initialConcurrency: 16, maxConcurrency: 32, now: time.now });
+    for (let i = 0; i < 5; i++) {
+      (await governor.acquire(true))({ status: 429, isWrite: true, retryAfterMs: 1_000 });
+      time.advance(1_500);
+    }
+    expect(governor.snapshot()).toMatchObject({ writesPerSecond: 20, throttled: 5, concurrency: 1 });
   });
 
   it('when several 429s come back from one spell, then the window is cut once, not once per response', async () => {
@@ -80,8 +90,8 @@ describe('GraphGovernor', () => {
   it('when Graph keeps answering, then the window grows back additively up to the maximum and the write rate recovers', async () => {
     const time = clock();
     const governor = new GraphGovernor({ writesPerSecond: 20, initialConcurrency: 4, maxConcurrency: 6, now: time.now });
-    (await governor.acquire(true))({ status: 429, isWrite: true, retryAfterMs: 0 });
-    expect(governor.snapshot().concurrency).toBe(2);
+    (await governor.acquire(true))({ status: 429, isWrite: true, retryAfterMs: 0, writeBudgetSpent: true });
+    expect(governor.snapshot()).toMatchObject({ concurrency: 2, writesPerSecond: 14 });
     for (let i = 0; i < 500; i++) {
       time.advance(100);
       (await governor.acquire(true))({ status: 204, isWrite: true });
