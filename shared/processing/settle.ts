@@ -5,7 +5,7 @@ import type { QueueSender, ReceivedMessage, SettlementActions } from '../messagi
 import { copyCounterProperties, copyCountersOf, deferMessageId, noCopies, retryMessageId, scheduledMessageId, waitMessageId, type CopyCounters } from './message-ids';
 import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
 import type { ProcessOptions } from './process-event';
-import { holdHead, holdPlace, leaveLane } from './worker-lane';
+import { holdHead, holdPlace, isTerminal, leaveLane } from './worker-lane';
 
 export const PHASE_PROPERTY = 'phase';
 
@@ -127,9 +127,13 @@ export async function settleOutcome(
   }
 }
 
-/** Queued again for `at`, which the status shows; with the reason when there is one to show. */
+/**
+ * Queued again for `at`, which the status shows; with the reason when there is one to show. A
+ * finished event stays finished: a late copy of it deferred at the door (its tenant busy) must not
+ * make it look unfinished, or the copy would run it again after the worker's later events.
+ */
 async function markQueued(event: LifecycleEvent, at: Date, deps: SettleDeps, error?: EventRecord['error']): Promise<void> {
-  await deps.ledger.update(event, (r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString(), nextAttemptAt: at.toISOString(), ...(error ? { error } : {}) }));
+  await deps.ledger.update(event, (r) => (isTerminal(r) ? r : { ...r, status: 'queued', updatedAt: deps.now().toISOString(), nextAttemptAt: at.toISOString(), ...(error ? { error } : {}) }));
 }
 
 async function deadLetter(

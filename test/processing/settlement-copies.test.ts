@@ -42,4 +42,16 @@ describe('scheduled copies of one event', () => {
     await eventually(() => seen.length === script.length, 5_000);
     expect(new Set(seen).size).toBe(script.length);
   });
+
+  it('when a late copy of a finished event is deferred at the door, then the event stays finished and its copy will skip it', async () => {
+    const ledger = new MemoryLedger();
+    await ledger.update(event, (r) => ({ ...r, status: 'succeeded' }));
+    bus.subscribe('events', async (input) => {
+      await settleOutcome(firstMessage(input), event, { kind: 'deferred', at: new Date(Date.now() + 60_000), reason: 'busy' }, input.actions, { processingQueue: bus.createSender('events'), ledger, now: () => new Date() });
+    }, { autoCompleteMessages: false });
+    await bus.createSender('events').sendMessages(toEventMessage(event));
+    await eventually(() => bus.counts('events').scheduled === 1, 5_000);
+    expect(await ledger.get(event.eventId)).toMatchObject({ status: 'succeeded' });
+    expect((await ledger.get(event.eventId))?.nextAttemptAt).toBeUndefined();
+  });
 });
