@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const { mismatches, ...summary } = report;
   console.log(JSON.stringify(summary, null, 2));
   for (const line of mismatches.slice(0, 20)) console.log(`  mismatch: ${line}`);
-  process.exit(report.lost === 0 && report.duplicates === 0 ? 0 : 1);
+  const unexpectedSkips = Object.keys(report.skipped).filter((reason) => reason !== 'SupersededByLeaver');
+  const accountless = report.leftWithoutAccount <= (report.skipped.SupersededByLeaver ?? 0);
+  process.exit(report.lost === 0 && report.duplicates === 0 && unexpectedSkips.length === 0 && accountless ? 0 : 1);
 }
 
 main().catch((error: unknown) => {

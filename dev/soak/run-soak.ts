@@ -23,6 +23,8 @@ export interface SoakOptions {
 export interface SoakReport extends TenantComparison {
   events: number;
   statuses: Record<string, number>;
+  /** Why events ended skipped: SupersededByLeaver is the only reason a soak allows. */
+  skipped: Record<string, number>;
   deadLettered: Record<string, number>;
   kills: number;
   graphRequests: number;
@@ -113,6 +115,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       events: all.length,
       statuses: countBy([...statuses.values()].map((s) => s.status)),
       deadLettered: countBy([...statuses.values()].filter((s) => s.status === 'dead-lettered').map((s) => s.reason ?? 'unknown')),
+      skipped: countBy([...statuses.values()].filter((s) => s.status === 'skipped').map((s) => s.reason ?? 'unknown')),
       kills,
       graphRequests: simulator.stats().requests,
       seconds: Math.round((Date.now() - started) / 1000),

@@ -19,6 +19,13 @@ export interface ExpectedWorker {
   employeeId: string;
   department: string;
   accountEnabled: boolean;
+  /**
+   * A worker who left (and was not rehired) may have no account at all: a leaver supersedes the
+   * worker's earlier events still waiting, a joiner retrying before it created the account among
+   * them (README, "a leaver never waits"). Without access either way; an account, if there is one,
+   * must be as expected.
+   */
+  mayHaveNoAccount: boolean;
   managerEmployeeId?: string;
   groups: string[];
   skus: string[];
@@ -100,6 +107,7 @@ export function buildWorkload(workers: number, seed = 7): Workload {
       employeeId,
       department: w.department,
       accountEnabled: w.enabled,
+      mayHaveNoAccount: !w.enabled,
       ...(w.managerEmployeeId ? { managerEmployeeId: w.managerEmployeeId } : {}),
       groups,
       skus: w.enabled ? ['SPE_E3'] : [],
