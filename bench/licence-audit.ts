@@ -8,7 +8,7 @@ import { BlobReportStore } from '../shared/audit/report-store';
 import { parseSettings } from '../shared/config/settings';
 import { createGraphClient } from '../shared/graph/client';
 import { LocalSimulatorCredential } from '../shared/graph/credential';
-import { loadAccessPolicy } from '../shared/processing/rules-policy';
+import { loadAccessPolicy } from '../shared/rules/rules-file';
 import { freePort, startAzurite } from '../dev/local-host/azurite';
 import { noTelemetry, type Telemetry } from '../shared/telemetry/telemetry';
 

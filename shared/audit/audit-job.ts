@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import * as z from 'zod';
 import type { Settings } from '../config/settings';
-import type { AccessPolicy } from '../processing/policy';
+import type { AccessPolicy } from '../rules/access-policy';
 import type { Telemetry } from '../telemetry/telemetry';
 import { alertsOf, notifyWebhook } from './notify';
 import type { LicenceAuditReport } from './report';

@@ -3,7 +3,7 @@ import type { Employee } from '../domain/events';
 import { groupMemberIds, scanLicensedUsers, type AuditUser } from '../graph/audit-users';
 import { resolveGroups } from '../graph/groups';
 import { availableUnits, listSubscribedSkus, type SubscribedSku } from '../graph/licences';
-import type { AccessPolicy } from '../processing/policy';
+import type { AccessPolicy } from '../rules/access-policy';
 import { FindingTally, round } from './findings';
 import { DRIFT_KINDS, WASTE_REASONS, type DriftKind, type LicenceAuditReport, type SkuLine, type WasteReason } from './report';
 import { OVERLAPS, productName } from './sku-catalog';

@@ -5,7 +5,7 @@ import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { CredentialChannel } from '../credentials/channel';
 import type { TenantRuntime } from '../tenancy/tenant-runtime';
-import type { AccessPolicy } from './policy';
+import type { AccessPolicy } from '../rules/access-policy';
 
 /** Everything processing needs, passed in: the same domain runs in Azure, locally and in tests. */
 export interface ProcessingDeps {

@@ -10,8 +10,8 @@ import { createTenantRegistry, type ReadyTenant, type TenantRegistry } from '../
 import { TenantRuntimes, type TenantRuntime } from '../tenancy/tenant-runtime';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
-import type { AccessPolicy } from '../processing/policy';
-import { loadAccessPolicy } from '../processing/rules-policy';
+import type { AccessPolicy } from '../rules/access-policy';
+import { loadAccessPolicy } from '../rules/rules-file';
 import type { Ledger } from '../ledger/types';
 import { AzureDeadLetters } from '../messaging/azure-dead-letters';
 import { closeServiceBusClient, createServiceBusSender, serviceBusClient } from '../messaging/azure-service-bus';

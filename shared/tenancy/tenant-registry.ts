@@ -3,8 +3,8 @@ import path from 'node:path';
 import { ConfigurationError, type Settings } from '../config/settings';
 import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
-import type { AccessPolicy } from '../processing/policy';
-import { createAccessPolicy } from '../processing/rules-policy';
+import type { AccessPolicy } from '../rules/access-policy';
+import { createAccessPolicy } from '../rules/rules-file';
 import { HOME_TENANT, tenantConfigSchema, tenantKeySchema, type TenantConfig } from './tenant';
 import { FolderTenantSource, TableTenantSource, type TenantSource, type TenantSourceEntry } from './tenant-source';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isLoopbackUrl } from '../config/settings';
-import { rulesFileSchema } from '../processing/rules-policy';
+import { rulesFileSchema } from '../rules/rules-file';
 
 /** The tenant of the Function App itself, configured by the app settings; `default` on events. */
 import { HOME_TENANT } from '../domain/events';

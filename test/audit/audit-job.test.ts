@@ -10,7 +10,7 @@ import { summaryOf, type ReportStore } from '../../shared/audit/report-store';
 import { parseSettings } from '../../shared/config/settings';
 import { createGraphClient } from '../../shared/graph/client';
 import { LocalSimulatorCredential } from '../../shared/graph/credential';
-import { loadAccessPolicy } from '../../shared/processing/rules-policy';
+import { loadAccessPolicy } from '../../shared/rules/rules-file';
 import { noTelemetry } from '../../shared/telemetry/telemetry';
 import { IDS, startSimulator } from '../graph-simulator/harness';
 

@@ -8,7 +8,7 @@ import { DEFAULT_MONTHLY_PRICES } from '../../shared/audit/sku-catalog';
 import { parseSettings } from '../../shared/config/settings';
 import { createGraphClient } from '../../shared/graph/client';
 import { LocalSimulatorCredential } from '../../shared/graph/credential';
-import { loadAccessPolicy } from '../../shared/processing/rules-policy';
+import { loadAccessPolicy } from '../../shared/rules/rules-file';
 
 // 1,200 generated workers: more than one page of 999 (and three of 500 with signInActivity).
 const COUNT = 1200;

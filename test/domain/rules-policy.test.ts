@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAccessPolicy, loadAccessPolicy, parseRulesFile, RulesFileError } from '../../shared/processing/rules-policy';
+import { createAccessPolicy, loadAccessPolicy, parseRulesFile, RulesFileError } from '../../shared/rules/rules-file';
 
 const rules = parseRulesFile({
   groupRules: [

@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseSettings, type Settings } from '../../shared/config/settings';
-import type { AccessPolicy } from '../../shared/processing/policy';
-import { loadAccessPolicy } from '../../shared/processing/rules-policy';
+import type { AccessPolicy } from '../../shared/rules/access-policy';
+import { loadAccessPolicy } from '../../shared/rules/rules-file';
 
 /** Distinctive values, so a test can prove none of them reaches an issue or a listing. */
 export const HOME_SECRET = 'home-hr-secret-value-0123456789-abcdef';

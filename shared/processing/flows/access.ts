@@ -1,7 +1,7 @@
 import type { AccessChange, LifecycleEvent } from '../../domain/events';
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
-import type { AccessPolicy } from '../policy';
+import type { AccessPolicy } from '../../rules/access-policy';
 import type { StepRunner } from '../step-runner';
 import { reconcileGroups, reconcileLicences } from '../steps/access';
 import { issueTemporaryAccessPass } from '../steps/credential';

@@ -6,7 +6,7 @@ import type { DirectoryUser } from '../../graph/users';
 import type { AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
-import type { AccessPolicy, LicenceNeed } from '../policy';
+import type { AccessPolicy, LicenceNeed } from '../../rules/access-policy';
 import type { StepRunner } from '../step-runner';
 
 export interface AccessOptions {

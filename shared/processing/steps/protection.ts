@@ -3,7 +3,7 @@ import type { DirectoryUser } from '../../graph/users';
 import type { AccountReads } from '../account-reads';
 import { StepFailure } from '../outcome';
 import type { ProcessingDeps } from '../deps';
-import type { ProtectionPolicy } from '../policy';
+import type { ProtectionPolicy } from '../../rules/access-policy';
 import type { StepRunner } from '../step-runner';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import type { Employee } from '../domain/events';
-import type { AccessPolicy, LicenceNeed } from './policy';
+import type { AccessPolicy, LicenceNeed } from './access-policy';
 
 /**
  * The rules file: which groups and licences a worker gets from HR attributes, what happens to
