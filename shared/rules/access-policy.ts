@@ -1,4 +1,5 @@
 import type { Employee } from '../domain/events';
+import type { JoinerPolicy, LeaverPolicy } from './leaver-policy';
 
 /** A licence the rules want a worker to hold. */
 export interface LicenceNeed {
@@ -6,14 +7,7 @@ export interface LicenceNeed {
   disabledPlans: string[];
 }
 
-export interface LeaverPolicy {
-  /** `rule-based`: only groups the rules manage; `all-removable`: every group Graph lets us change. */
-  removeGroups: 'rule-based' | 'all-removable';
-  licenceGraceDays: number;
-  /** Soft-delete the account this many days after leaving; null keeps it. */
-  deleteAfterDays: number | null;
-  revokeSessions: boolean;
-}
+export type { JoinerPolicy, LeaverPolicy } from './leaver-policy';
 
 export interface ProtectionPolicy {
   userPrincipalNames: string[];
@@ -37,6 +31,7 @@ export interface AccessPolicy {
   ruleManagedGroups(): ReadonlySet<string>;
   ruleManagedSkus(): ReadonlySet<string>;
   leaver: LeaverPolicy;
+  joiner: JoinerPolicy;
   protection: ProtectionPolicy;
   massLeaver?: MassLeaverPolicy;
   /** Whether members of role-assignable groups are changed (`manage`) or only reported; absent: `leave-alone`. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import type { Employee } from '../domain/events';
 import type { AccessPolicy, LicenceNeed } from './access-policy';
+import { joinerPolicySchema, leaverPolicySchema } from './leaver-policy';
 
 /**
  * The rules file: which groups and licences a worker gets from HR attributes, what happens to
@@ -39,15 +40,8 @@ export const rulesFileSchema = z
     $schema: z.string().optional(),
     groupRules: z.array(groupRuleSchema).default([]),
     licenceRules: z.array(licenceRuleSchema).default([]),
-    leaver: z
-      .object({
-        removeGroups: z.enum(['rule-based', 'all-removable']).default('rule-based'),
-        licenceGraceDays: z.number().int().min(0).max(365).default(0),
-        deleteAfterDays: z.number().int().min(0).max(3650).nullable().default(null),
-        revokeSessions: z.boolean().default(true),
-      })
-      .strict()
-      .default({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true }),
+    leaver: leaverPolicySchema.default(() => leaverPolicySchema.parse({})),
+    joiner: joinerPolicySchema.default(() => joinerPolicySchema.parse({})),
     protected: z
       .object({
         userPrincipalNames: z.array(z.string().min(3)).default([]),
@@ -121,6 +115,7 @@ export function createAccessPolicy(rules: RulesFile): AccessPolicy {
     ruleManagedGroups: () => managedGroups,
     ruleManagedSkus: () => managedSkus,
     leaver: rules.leaver,
+    joiner: rules.joiner,
     protection: rules.protected,
     ...(rules.massLeaver ? { massLeaver: rules.massLeaver } : {}),
     roleAssignableGroups: rules.roleAssignableGroups,

@@ -42,7 +42,9 @@ describe('access rules', () => {
   });
 
   it('when the file omits leaver and protection settings, then safe defaults apply', () => {
-    expect(policy.leaver).toEqual({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true });
+    // Every offboarding option beyond the first four is off unless set.
+    expect(policy.leaver).toEqual({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true, authenticationMethods: 'keep', directReports: 'keep', customSteps: [] });
+    expect(policy.joiner).toEqual({ customSteps: [] });
     expect(policy.protection.directoryRoleHolders).toBe(true);
   });
 

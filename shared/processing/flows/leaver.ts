@@ -1,8 +1,11 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { groupsIn, type DirectoryGroup } from '../../graph/groups';
 import { assignLicences } from '../../graph/licences';
-import { deleteUser, findDeletedUserByEmployeeId, type DirectoryUser } from '../../graph/users';
+import { deleteUser, findDeletedUserByEmployeeId, findUserByUpn, type DirectoryUser } from '../../graph/users';
 import { existingAccountReads, type AccountRead, type AccountReads } from '../account-reads';
+import type { LeaverPolicy } from '../../rules/access-policy';
+import type { OffboardingContext } from '../offboarding/context';
+import { runStage, type StageName } from '../offboarding';
 import type { ProcessingDeps } from '../deps';
 import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
@@ -49,25 +52,62 @@ export async function runLeaver(
   if (phase === 'remove-licences') return removeLicencesPhase(user, existingAccountReads(deps.graph, user.id, new Set()), runner, deps, leaveAt);
   if (phase === 'delete-account') return deletePhase(user, runner, deps);
 
-  const grace = deps.policy.leaver.licenceGraceDays;
-  // Memberships for the protection check and the group removal, licences when they go now: one round trip.
-  const reads = existingAccountReads(deps.graph, user.id, new Set<AccountRead>(grace > 0 ? ['memberships'] : ['memberships', 'licences']));
+  const policy = deps.policy.leaver;
+  const grace = policy.licenceGraceDays;
+  // Memberships for the protection check and the group removal, licences when they go now, the
+  // manager when a step hands something to them: one round trip.
+  const wanted: AccountRead[] = ['memberships', ...(grace > 0 ? [] : ['licences' as const]), ...(needsManager(policy) ? ['manager' as const] : [])];
+  const reads = existingAccountReads(deps.graph, user.id, new Set<AccountRead>(wanted));
+  const ctx = offboardingContext(event, user, runner, deps, reads, leaveAt);
   await checkProtection(user, reads, runner, deps);
   await guardMassLeavers(event, runner, deps, release);
+  const stage = (name: StageName) => runStage(name, ctx);
+
+  let paused = await stage('beforeFirstChange');
+  if (paused) return paused;
   await setAccountEnabled(user, false, runner, deps);
-  if (deps.policy.leaver.revokeSessions) await revokeSessions(user, runner, deps);
+  if (policy.revokeSessions) await revokeSessions(user, runner, deps);
+  paused = (await stage('closeAccess')) ?? (await stage('accessClosed'));
+  if (paused) return paused;
   await setLeaveDate(user, leaveAt, runner, deps);
+  paused = (await stage('handOver')) ?? (await stage('beforeLicences'));
+  if (paused) return paused;
   await runner.run('remove-groups', async () => {
     const memberOf = groupsIn(await reads.memberships());
-    const removable = deps.policy.leaver.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps);
+    const removable = policy.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps);
     return applyMembershipChanges(user, [], removable, deps);
   });
-  if (grace > 0) {
-    const at = new Date(leaveAt.getTime() + grace * DAY_MS);
-    await runner.run('remove-licences', async () => ({ outcome: 'pending', detail: `after the ${grace}-day grace period, at ${at.toISOString()}` }));
-    return { schedule: { at, phase: 'remove-licences', reason: 'licence grace period' } };
-  }
-  return removeLicencesPhase(user, reads, runner, deps, leaveAt);
+  const licences = grace > 0 ? await scheduleLicenceRemoval(leaveAt, grace, runner) : await removeLicencesPhase(user, reads, runner, deps, leaveAt);
+  paused = await stage('offboarded');
+  return paused ?? licences;
+}
+
+/** After the grace period the licences go in a later phase of the event. */
+async function scheduleLicenceRemoval(leaveAt: Date, grace: number, runner: StepRunner): Promise<FlowResult> {
+  const at = new Date(leaveAt.getTime() + grace * DAY_MS);
+  await runner.run('remove-licences', async () => ({ outcome: 'pending', detail: `after the ${grace}-day grace period, at ${at.toISOString()}` }));
+  return { schedule: { at, phase: 'remove-licences', reason: 'licence grace period' } };
+}
+
+/** Options that hand something to the leaver's manager. */
+function needsManager(policy: LeaverPolicy): boolean {
+  return !!(policy.mail?.automaticReplies || policy.mail?.forwardToManager || policy.files?.managerAccess || policy.ownership?.groups === 'hand-to-manager' || policy.directReports !== 'keep' || policy.notifyManager);
+}
+
+function offboardingContext(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, reads: AccountReads, leaveAt: Date): OffboardingContext {
+  let manager: Promise<DirectoryUser | undefined> | undefined;
+  return {
+    event,
+    user,
+    runner,
+    deps,
+    reads,
+    policy: deps.policy.leaver,
+    leaveAt,
+    manager: () =>
+      (manager ??= reads.managerId().then((id) => (id ? findUserByUpn(deps.graph, id) : undefined))),
+    handover: { closed: [] },
+  };
 }
 
 async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, runner: StepRunner, deps: ProcessingDeps, leaveAt: Date): Promise<FlowResult> {

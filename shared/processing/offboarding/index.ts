@@ -1,0 +1,42 @@
+import type { FlowResult } from '../flows/flow-result';
+import type { OffboardingContext } from './context';
+
+/**
+ * One step of a leaver's offboarding. It decides from `ctx.policy` whether it runs; it returns a
+ * schedule only to pause the flow (a custom step waiting for its callback), which then resumes from
+ * the ledger — every step before it checks and finds its work done.
+ */
+export type OffboardingStage = (ctx: OffboardingContext) => Promise<FlowResult['schedule'] | void>;
+
+/**
+ * The leaver's immediate stage in the order IT teams offboard (flows/leaver.ts runs them around
+ * its own steps): record the state first, then — after sign-in is off and sessions revoked — close
+ * every other way in, hand mail, files, ownership and reports over while the account can still be
+ * read, remove groups, and only then licences (a mailbox is handed over or converted before its
+ * licence goes); the manager is told last.
+ */
+export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = {
+  /** Before the first change: the snapshot an undo restores from. */
+  beforeFirstChange: [],
+  /** After sign-in off and sessions revoked: authentication methods, the blocked group, devices. */
+  closeAccess: [],
+  /** Custom steps at `access-closed`. */
+  accessClosed: [],
+  /** Automatic replies, forwarding, OneDrive access, ownership, direct reports. */
+  handOver: [],
+  /** Custom steps at `before-licences` (e.g. convert the mailbox to a shared one). */
+  beforeLicences: [],
+  /** Custom steps at `offboarded`, then the manager's summary. */
+  offboarded: [],
+};
+
+export type StageName = 'beforeFirstChange' | 'closeAccess' | 'accessClosed' | 'handOver' | 'beforeLicences' | 'offboarded';
+
+/** Runs a stage's steps in order; the first that pauses stops the stage, and the flow with it. */
+export async function runStage(name: StageName, ctx: OffboardingContext): Promise<FlowResult | undefined> {
+  for (const step of STAGES[name]) {
+    const schedule = await step(ctx);
+    if (schedule) return { schedule };
+  }
+  return undefined;
+}
