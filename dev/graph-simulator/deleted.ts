@@ -1,3 +1,4 @@
+import { heldSkuIds } from './group-licensing';
 import { badRequest, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project } from './odata';
 import { checkUpn, DEFAULT_USER_PROPERTIES, findUser, presentUser, USER_FILTERABLE } from './users';
@@ -58,8 +59,8 @@ export function restoreDeleted(req: SimRequest, ctx: SimContext, id: string): It
   ctx.state.deletedUsers.delete(id);
   user.userPrincipalName = upn;
   user.deletedDateTime = null;
-  for (const l of user.assignedLicenses) {
-    const sku = ctx.state.skus.get(l.skuId);
+  for (const skuId of heldSkuIds(user)) {
+    const sku = ctx.state.skus.get(skuId);
     if (sku) sku.consumedUnits += 1;
   }
   ctx.state.users.set(user.id, user);

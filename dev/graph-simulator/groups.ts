@@ -4,6 +4,7 @@ import { badRequest, GraphError, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project, refId } from './odata';
 import { referenceNotReplicated, replicated, userNotReplicated } from './replication';
 import { presentUser, rejectUnknown, DEFAULT_USER_PROPERTIES } from './users';
+import { refreshGroupLicences } from './group-licensing';
 import type { GroupRecord, SimContext, SimRequest, UserRecord } from './types';
 
 type Item = Record<string, unknown>;
@@ -86,6 +87,7 @@ export function addMemberRef(req: SimRequest, ctx: SimContext, id: string): void
     throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
   }
   group.memberIds.push(user.id);
+  refreshGroupLicences(ctx.state, [user.id]);
 }
 
 export function removeMember(ctx: SimContext, id: string, memberId: string): void {
@@ -96,6 +98,7 @@ export function removeMember(ctx: SimContext, id: string, memberId: string): voi
   // special-cases it, as does hashicorp/go-azure-sdk); Microsoft's Remove member page documents none.
   if (!group.memberIds.includes(memberId)) throw badRequest("One or more removed object references do not exist for the following modified properties: 'members'.");
   group.memberIds = group.memberIds.filter((m) => m !== memberId);
+  refreshGroupLicences(ctx.state, [memberId]);
 }
 
 /** `PATCH /groups/{id}`: `members@odata.bind` adds up to 20 members, all or nothing. */
@@ -123,6 +126,7 @@ export function patchGroup(req: SimRequest, ctx: SimContext, id: string): void {
   }
   Object.assign(group, structuredClone(rest));
   group.memberIds.push(...toAdd);
+  refreshGroupLicences(ctx.state, toAdd);
 }
 
 const REQUIRED_ON_CREATE = ['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'] as const;
@@ -167,5 +171,6 @@ export function createGroup(req: SimRequest, ctx: SimContext): Item {
     memberIds,
   };
   ctx.state.groups.set(group.id, group);
+  refreshGroupLicences(ctx.state, group.memberIds);
   return { '@odata.context': `${ctx.baseUrl}/$metadata#groups/$entity`, ...presentGroup(group) };
 }

@@ -1,5 +1,6 @@
 import { badRequest } from './errors';
 import { asObject } from './odata';
+import { heldSkuIds, inheritedOf, INHERITED_LICENCE_REMOVAL, presentLicences } from './group-licensing';
 import { presentUser, requireUser } from './users';
 import type { AssignedLicense, SimContext, SimRequest, SkuRecord } from './types';
 
@@ -30,7 +31,7 @@ export function licenseDetails(ctx: SimContext, idOrUpn: string): Item {
   const user = requireUser(ctx.state, idOrUpn);
   return {
     '@odata.context': `${ctx.baseUrl}/$metadata#users('${user.id}')/licenseDetails`,
-    value: user.assignedLicenses.map((l) => ({
+    value: presentLicences(user).assignedLicenses.map((l) => ({
       id: `${l.skuId}-${user.id}`.slice(0, 43),
       skuId: l.skuId,
       skuPartNumber: ctx.state.skus.get(l.skuId)?.skuPartNumber ?? null,
@@ -63,27 +64,30 @@ export function assignLicense(req: SimRequest, ctx: SimContext, idOrUpn: string)
   for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
     if (typeof skuId !== 'string' || !ctx.state.skus.has(skuId)) throw badRequest(`License ${String(skuId)} does not correspond to a valid company License.`);
   }
+  const inherited = new Set(inheritedOf(user).map((l) => l.skuId));
   for (const skuId of remove as string[]) {
-    if (!user.assignedLicenses.some((l) => l.skuId === skuId)) throw badRequest('User does not have a corresponding license.');
+    const direct = user.assignedLicenses.some((l) => l.skuId === skuId);
+    if (!direct && inherited.has(skuId)) throw badRequest(INHERITED_LICENCE_REMOVAL);
+    if (!direct) throw badRequest('User does not have a corresponding license.');
   }
+  const held = heldSkuIds(user);
   for (const l of add) {
     const sku = ctx.state.skus.get(l.skuId)!;
-    const already = user.assignedLicenses.some((a) => a.skuId === l.skuId);
-    if (!already && sku.consumedUnits >= sku.enabled) {
+    if (!held.has(l.skuId) && sku.consumedUnits >= sku.enabled) {
       throw badRequest(`Subscription with SKU ${sku.skuId} does not have any available licenses.`);
     }
   }
-  // Validated: apply.
+  // Validated: apply. A licence held another way (through a group) still counts once.
   for (const skuId of remove as string[]) {
     user.assignedLicenses = user.assignedLicenses.filter((l) => l.skuId !== skuId);
-    ctx.state.skus.get(skuId)!.consumedUnits -= 1;
+    if (!inherited.has(skuId)) ctx.state.skus.get(skuId)!.consumedUnits -= 1;
   }
   for (const l of add) {
     const existing = user.assignedLicenses.find((a) => a.skuId === l.skuId);
     if (existing) existing.disabledPlans = l.disabledPlans;
     else {
       user.assignedLicenses.push(l);
-      ctx.state.skus.get(l.skuId)!.consumedUnits += 1;
+      if (!inherited.has(l.skuId)) ctx.state.skus.get(l.skuId)!.consumedUnits += 1;
     }
   }
   return { '@odata.context': `${ctx.baseUrl}/$metadata#users/$entity`, ...presentUser(user) };

@@ -1,3 +1,4 @@
+import { refreshGroupLicences } from './group-licensing';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
 import { seedSchema, type GraphSeed, type SimulatorState, type TenantSnapshot, type UserRecord } from './types';
@@ -59,6 +60,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     }
   }
   for (const g of parsed.groups) state.groups.set(g.id, structuredClone(g));
+  refreshGroupLicences(state, state.users.keys());
   return state;
 }
 

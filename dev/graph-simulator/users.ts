@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { directoryRoleAsMember } from './app-roles';
 import { unknownProperty } from './csdl';
+import { heldSkuIds, presentLicences } from './group-licensing';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, countResponse, listResponse, parseSelect, project, refId, type PlainText } from './odata';
 import { replicated, userNotReplicated } from './replication';
@@ -10,13 +11,14 @@ type Item = Record<string, unknown>;
 
 /** Properties Graph v1.0 returns for a user when there is no `$select`. */
 export const DEFAULT_USER_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'] as const;
-const INTERNAL = new Set(['managerId', 'directoryRoleIds', 'passwordSet', 'forceChangePasswordNextSignIn', 'temporaryAccessPassMethods']);
+const INTERNAL = new Set(['managerId', 'directoryRoleIds', 'passwordSet', 'forceChangePasswordNextSignIn', 'temporaryAccessPassMethods', 'inheritedLicenses']);
 export const USER_FILTERABLE = new Set(['id', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'givenName', 'surname', 'accountEnabled', 'employeeId', 'department', 'jobTitle', 'usageLocation', 'companyName', 'employeeType', 'userType']);
 const REQUIRED_ON_CREATE = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'] as const;
 
 export function presentUser(user: UserRecord): Item {
   const out: Item = { businessPhones: [], mail: null };
   for (const [k, v] of Object.entries(user)) if (!INTERNAL.has(k)) out[k] = v;
+  Object.assign(out, presentLicences(user));
   return structuredClone(out);
 }
 
@@ -166,8 +168,8 @@ export function deleteUser(ctx: SimContext, idOrUpn: string): void {
   const user = requireUser(ctx.state, idOrUpn);
   ctx.state.users.delete(user.id);
   user.deletedDateTime = new Date().toISOString();
-  for (const l of user.assignedLicenses) {
-    const sku = ctx.state.skus.get(l.skuId);
+  for (const skuId of heldSkuIds(user)) {
+    const sku = ctx.state.skus.get(skuId);
     if (sku) sku.consumedUnits = Math.max(0, sku.consumedUnits - 1);
   }
   ctx.state.deletedUsers.set(user.id, user);

@@ -14,6 +14,10 @@ export interface SubscribedSku {
 export interface AssignedLicence {
   skuId: string;
   disabledPlans: string[];
+  /** Assigned to the user directly (absent: read without assignment states, taken as direct). */
+  direct?: boolean;
+  /** Groups it comes through (group-based licensing): it goes with the membership, not by assignLicense. */
+  viaGroups?: string[];
 }
 
 export async function listSubscribedSkus(client: Client): Promise<SubscribedSku[]> {
@@ -26,11 +30,26 @@ export function availableUnits(sku: SubscribedSku): number {
 }
 
 /** Relative, so a `$batch` item can carry it too. */
-export const assignedLicencesUrl = (userId: string): string => graphPath`/users/${userId}?$select=id,assignedLicenses`;
+export const assignedLicencesUrl = (userId: string): string => graphPath`/users/${userId}?$select=id,assignedLicenses,licenseAssignmentStates`;
 
+interface AssignmentState {
+  skuId?: string;
+  assignedByGroup?: string | null;
+}
+
+/**
+ * A user's licences and where each comes from: `licenseAssignmentStates` has one entry per way a
+ * licence is held, `assignedByGroup` null for a direct assignment
+ * (https://learn.microsoft.com/graph/api/resources/licenseassignmentstate).
+ */
 export function assignedLicencesOf(user: unknown): AssignedLicence[] {
-  const held = ((user as { assignedLicenses?: AssignedLicence[] }).assignedLicenses ?? []);
-  return held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] }));
+  const { assignedLicenses = [], licenseAssignmentStates } = user as { assignedLicenses?: AssignedLicence[]; licenseAssignmentStates?: AssignmentState[] | null };
+  return assignedLicenses.map((l) => {
+    const states = (licenseAssignmentStates ?? []).filter((s) => s.skuId === l.skuId);
+    const viaGroups = states.map((s) => s.assignedByGroup).filter((g): g is string => typeof g === 'string');
+    const direct = states.length === 0 || states.some((s) => !s.assignedByGroup);
+    return { skuId: l.skuId, disabledPlans: l.disabledPlans ?? [], direct, ...(viaGroups.length ? { viaGroups } : {}) };
+  });
 }
 
 export async function getAssignedLicences(client: Client, userId: string): Promise<AssignedLicence[]> {

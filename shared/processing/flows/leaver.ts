@@ -117,10 +117,14 @@ async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, run
   }
   await runner.run('remove-licences', async () => {
     const held = await reads.licences();
-    if (held.length === 0) return { outcome: 'already-done', detail: 'no licences assigned' };
-    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${held.length} licence(s)` };
-    await assignLicences(deps.graph, user.id, [], held.map((l) => l.skuId));
-    return { outcome: 'done', detail: `removed ${held.length} licence(s)` };
+    // A licence that comes through a group goes with the membership; assignLicense cannot remove it, so it is reported, not fought.
+    const direct = held.filter((l) => l.direct !== false);
+    const viaGroups = held.filter((l) => l.direct === false).map((l) => `${l.skuId} (through group ${(l.viaGroups ?? []).join(', ')})`);
+    const note = viaGroups.length ? `; left to their groups: ${viaGroups.join('; ')}` : '';
+    if (direct.length === 0) return { outcome: 'already-done', detail: `no licences assigned directly${note}` };
+    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${direct.length} licence(s)${note}` };
+    await assignLicences(deps.graph, user.id, [], direct.map((l) => l.skuId));
+    return { outcome: 'done', detail: `removed ${direct.length} licence(s)${note}` };
   });
   const days = deps.policy.leaver.deleteAfterDays;
   if (days === null) return {};

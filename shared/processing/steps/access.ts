@@ -80,19 +80,24 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     if (unknown.length > 0) {
       throw new StepFailure('licences', false, 'SkuNotSubscribed', `the tenant has no subscription for ${unknown.join(', ')}`, 'Buy the product or correct the rules file, then replay.');
     }
-    const current = new Map((await options.reads.licences()).map((l) => [l.skuId, l]));
+    const held = await options.reads.licences();
+    const current = new Map(held.map((l) => [l.skuId, l]));
+    // Licences that come through a group are the group's to give and take: held, never assigned or removed here.
+    const viaGroup = held.filter((l) => l.direct === false);
     const add: AssignedLicence[] = [];
     const newlyAssigned: SubscribedSku[] = [];
     for (const need of wanted) {
       const sku = skus.get(need.skuPartNumber) as SubscribedSku;
       const disabledPlans = planIds(sku, need.disabledPlans);
-      const held = current.get(sku.skuId);
-      if (!held) newlyAssigned.push(sku);
-      if (!held || !sameSet(held.disabledPlans, disabledPlans)) add.push({ skuId: sku.skuId, disabledPlans });
+      const holding = current.get(sku.skuId);
+      if (!holding) newlyAssigned.push(sku);
+      if (holding?.direct === false) continue;
+      if (!holding || !sameSet(holding.disabledPlans, disabledPlans)) add.push({ skuId: sku.skuId, disabledPlans });
     }
     const wantedIds = new Set(wanted.map((w) => (skus.get(w.skuPartNumber) as SubscribedSku).skuId));
-    const remove = [...skus.values()].filter((s) => managed.has(s.skuPartNumber) && current.has(s.skuId) && !wantedIds.has(s.skuId));
-    if (add.length === 0 && remove.length === 0) return { outcome: 'already-done', detail: 'licences already as the rules want' };
+    const remove = [...skus.values()].filter((s) => managed.has(s.skuPartNumber) && current.get(s.skuId)?.direct !== false && current.has(s.skuId) && !wantedIds.has(s.skuId));
+    const groupNote = viaGroup.length ? `; through a group, left to it: ${viaGroup.map((l) => partNumber(skus, l.skuId)).join(', ')}` : '';
+    if (add.length === 0 && remove.length === 0) return { outcome: 'already-done', detail: `licences already as the rules want${groupNote}` };
     if (add.length > 0 && !user.usageLocation && !event.employee.usageLocation && !event.employee.country) {
       throw new StepFailure('licences', false, 'UsageLocationMissing', 'a licence needs a usage location and the worker has none', 'Send the worker\'s country or usageLocation from HR, then replay.');
     }
@@ -109,7 +114,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
       add.length ? `assign ${add.map((a) => partNumber(skus, a.skuId)).join(', ')}` : '',
       remove.length ? `remove ${remove.map((s) => s.skuPartNumber).join(', ')}` : '',
     ].filter(Boolean).join('; ');
-    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}` };
+    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would ${summary}${groupNote}` };
     try {
       await assignLicences(deps.graph, user.id, add, remove.map((s) => s.skuId));
     } catch (error) {
@@ -117,7 +122,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     }
     for (const sku of newlyAssigned) deps.directory.noteLicenceChange(sku.skuId, 1);
     for (const sku of remove) deps.directory.noteLicenceChange(sku.skuId, -1);
-    return { outcome: 'done', detail: summary };
+    return { outcome: 'done', detail: `${summary}${groupNote}` };
   });
 }
 
