@@ -5,6 +5,8 @@ import { XMLParser } from 'fast-xml-parser';
 /** Property and navigation-property names per entity/complex type of namespace microsoft.graph. */
 export interface GraphMetadata {
   propertiesOf(typeName: string): Set<string>;
+  /** The parameters of a bound action (`invite` on `driveItem`), binding parameter excluded; undefined: no such action. */
+  actionParametersOf(actionName: string, boundTo: string): Set<string> | undefined;
 }
 
 interface XmlType {
@@ -14,6 +16,7 @@ interface XmlType {
   NavigationProperty?: XmlNamed | XmlNamed[];
 }
 interface XmlNamed { '@_Name': string }
+interface XmlAction { '@_Name': string; Parameter?: (XmlNamed & { '@_Type': string }) | Array<XmlNamed & { '@_Type': string }> }
 
 /** Vendored in the repository (reference/graph, with its LICENSE and SOURCE). */
 const defaultFile = path.resolve(__dirname, '../../reference/graph/v1.0-Prod.csdl');
@@ -45,7 +48,13 @@ export function loadGraphMetadata(file = defaultFile): GraphMetadata {
     resolved.set(name, all);
     return all;
   };
-  const metadata = { propertiesOf };
+  const actions = asArray(schema.Action as XmlAction | XmlAction[]);
+  const actionParametersOf = (actionName: string, boundTo: string): Set<string> | undefined => {
+    const binding = `graph.${boundTo.replace(/^(microsoft\.graph|graph)\./, '')}`;
+    const action = actions.find((a) => a['@_Name'] === actionName && asArray(a.Parameter)[0]?.['@_Type'] === binding);
+    return action ? new Set(asArray(action.Parameter).slice(1).map((p) => p['@_Name'])) : undefined;
+  };
+  const metadata = { propertiesOf, actionParametersOf };
   cache.set(file, metadata);
   return metadata;
 }
@@ -63,4 +72,11 @@ export function unknownProperty(body: Record<string, unknown>, typeName: string,
     if (!known.has(property)) return key;
   }
   return undefined;
+}
+
+/** The first key of an action's body that is not one of its parameters (Graph refuses those with 400). */
+export function unknownActionParameter(body: Record<string, unknown>, actionName: string, boundTo: string, metadata = loadGraphMetadata()): string | undefined {
+  const parameters = metadata.actionParametersOf(actionName, boundTo);
+  if (!parameters) throw new Error(`CSDL has no action ${actionName} bound to microsoft.graph.${boundTo}`);
+  return Object.keys(body).find((key) => !parameters.has(key));
 }
