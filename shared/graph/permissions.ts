@@ -66,6 +66,8 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
   'GET /users/{id}/manager': USERS,
   'PUT /users/{id}/manager/$ref': USERS,
   'DELETE /users/{id}/manager/$ref': USERS,
+  // A leaver's snapshot lists them (User.Read.All: https://learn.microsoft.com/graph/api/user-list-directreports); an undo re-points them.
+  'GET /users/{id}/directReports': USERS,
   'GET /users/{id}/memberOf': {
     roles: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'],
     why: 'groups to reconcile; directory roles come back typed (@odata.type, id) without a role permission, enough to protect admins',

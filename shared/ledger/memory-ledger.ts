@@ -1,4 +1,5 @@
 import { employeeKey, type LifecycleEvent } from '../domain/events';
+import { MemoryLeaverSnapshots, type LeaverSnapshots } from './leaver-snapshots';
 import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
 
 /**
@@ -9,6 +10,7 @@ export class MemoryLedger implements Ledger {
   private readonly records = new Map<string, EventRecord>();
   private readonly leavers = new Map<string, { tenantId: string; at: number }>();
   private readonly lanes = new Map<string, EmployeeLane>();
+  readonly snapshots: LeaverSnapshots = new MemoryLeaverSnapshots();
 
   async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
     if (!this.records.has(event.eventId)) this.records.set(event.eventId, newEventRecord(event, acceptedAt, employeeKey(event)));

@@ -3,6 +3,7 @@ import { tablesSdk } from '../runtime/sdk';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
+import { BlobLeaverSnapshots, type LeaverSnapshots } from './leaver-snapshots';
 import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
 
 const EVENT_ROW = 'event';
@@ -33,10 +34,14 @@ interface EventEntity {
 export class TableLedger implements Ledger {
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(
+    private readonly table: TableClient,
+    /** In blobs beside the table: a snapshot can outgrow what one Table entity holds. */
+    readonly snapshots: LeaverSnapshots,
+  ) {}
 
   static fromSettings(settings: Settings): TableLedger {
-    return new TableLedger(createTableClient(settings, settings.LEDGER_TABLE_NAME));
+    return new TableLedger(createTableClient(settings, settings.LEDGER_TABLE_NAME), BlobLeaverSnapshots.fromSettings(settings));
   }
 
   async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { eventFingerprint, type LifecycleEvent, type LifecycleEventType } from '../domain/events';
+import type { LeaverSnapshots } from './leaver-snapshots';
 
 export const EVENT_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'dead-lettered', 'skipped'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
@@ -65,6 +66,8 @@ export interface Ledger {
   getLane(employeeKey: string): Promise<EmployeeLane>;
   /** Read-modify-write with optimistic concurrency; `change` may run more than once. */
   updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane>;
+  /** Leavers' state before their first change, kept with their events for an undo. */
+  readonly snapshots: LeaverSnapshots;
 }
 
 export function newEventRecord(event: LifecycleEvent, acceptedAt: Date, employeeKey: string): EventRecord {

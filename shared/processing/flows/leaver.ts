@@ -3,7 +3,6 @@ import { groupsIn, type DirectoryGroup } from '../../graph/groups';
 import { assignLicences } from '../../graph/licences';
 import { deleteUser, findDeletedUserByEmployeeId, findUserByUpn, type DirectoryUser } from '../../graph/users';
 import { existingAccountReads, type AccountRead, type AccountReads } from '../account-reads';
-import type { LeaverPolicy } from '../../rules/access-policy';
 import type { OffboardingContext } from '../offboarding/context';
 import { runStage, type StageName } from '../offboarding';
 import type { ProcessingDeps } from '../deps';
@@ -54,9 +53,9 @@ export async function runLeaver(
 
   const policy = deps.policy.leaver;
   const grace = policy.licenceGraceDays;
-  // Memberships for the protection check and the group removal, licences when they go now, the
-  // manager when a step hands something to them: one round trip.
-  const wanted: AccountRead[] = ['memberships', ...(grace > 0 ? [] : ['licences' as const]), ...(needsManager(policy) ? ['manager' as const] : [])];
+  // Memberships for the protection check and the group removal, licences and the manager for the
+  // snapshot (and the licence removal, and steps that hand something to the manager): one round trip.
+  const wanted: AccountRead[] = ['memberships', 'licences', 'manager'];
   const reads = existingAccountReads(deps.graph, user.id, new Set<AccountRead>(wanted));
   const ctx = offboardingContext(event, user, runner, deps, reads, leaveAt);
   await checkProtection(user, reads, runner, deps);
@@ -87,11 +86,6 @@ async function scheduleLicenceRemoval(leaveAt: Date, grace: number, runner: Step
   const at = new Date(leaveAt.getTime() + grace * DAY_MS);
   await runner.run('remove-licences', async () => ({ outcome: 'pending', detail: `after the ${grace}-day grace period, at ${at.toISOString()}` }));
   return { schedule: { at, phase: 'remove-licences', reason: 'licence grace period' } };
-}
-
-/** Options that hand something to the leaver's manager. */
-function needsManager(policy: LeaverPolicy): boolean {
-  return !!(policy.mail?.automaticReplies || policy.mail?.forwardToManager || policy.files?.managerAccess || policy.ownership?.groups === 'hand-to-manager' || policy.directReports !== 'keep' || policy.notifyManager);
 }
 
 function offboardingContext(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, reads: AccountReads, leaveAt: Date): OffboardingContext {

@@ -1,5 +1,6 @@
 import type { FlowResult } from '../flows/flow-result';
 import type { OffboardingContext } from './context';
+import { takeSnapshot } from './snapshot';
 
 /**
  * One step of a leaver's offboarding. It decides from `ctx.policy` whether it runs; it returns a
@@ -17,7 +18,7 @@ export type OffboardingStage = (ctx: OffboardingContext) => Promise<FlowResult['
  */
 export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = {
   /** Before the first change: the snapshot an undo restores from. */
-  beforeFirstChange: [],
+  beforeFirstChange: [takeSnapshot],
   /** After sign-in off and sessions revoked: authentication methods, the blocked group, devices. */
   closeAccess: [],
   /** Custom steps at `access-closed`. */

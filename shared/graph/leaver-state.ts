@@ -1,0 +1,44 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphCall } from './errors';
+import { graphPath } from './odata';
+
+/** A user as a leaver snapshot names them: enough to find the object again and to say who it is. */
+export interface UserRef {
+  id: string;
+  userPrincipalName?: string;
+  displayName?: string;
+}
+
+async function allPages(operation: string, client: Client, first: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let page = (await graphCall(operation, () => client.api(first).get())) as Record<string, unknown>;
+  for (;;) {
+    items.push(...((page.value ?? []) as Record<string, unknown>[]));
+    const next = page['@odata.nextLink'] as string | undefined;
+    if (!next) return items;
+    page = (await graphCall(operation, () => client.api(next).get())) as Record<string, unknown>;
+  }
+}
+
+/**
+ * The users whose manager this user is (organisational contacts among them are left out: the app
+ * never changes those). Application permission User.Read.All, which User.ReadWrite.All includes
+ * (https://learn.microsoft.com/graph/api/user-list-directreports).
+ */
+export async function listDirectReports(client: Client, userId: string): Promise<UserRef[]> {
+  const items = await allPages('list direct reports', client, graphPath`/users/${userId}/directReports?$select=id,userPrincipalName,displayName&$top=999`);
+  return items
+    .filter((i) => i['@odata.type'] === undefined || i['@odata.type'] === '#microsoft.graph.user')
+    .map((i) => ({ id: String(i.id), ...(typeof i.userPrincipalName === 'string' ? { userPrincipalName: i.userPrincipalName } : {}), ...(typeof i.displayName === 'string' ? { displayName: i.displayName } : {}) }));
+}
+
+/**
+ * The kinds of sign-in method a user has registered (`phone`, `fido2`, `microsoftAuthenticator`,
+ * `password`…), from each method's `@odata.type` — never a number, key or device name. Needs
+ * UserAuthenticationMethod.Read.All (https://learn.microsoft.com/graph/api/authentication-list-methods).
+ */
+export async function listAuthenticationMethodTypes(client: Client, userId: string): Promise<string[]> {
+  const items = await allPages('list authentication methods', client, graphPath`/users/${userId}/authentication/methods`);
+  const types = items.map((i) => String(i['@odata.type'] ?? 'unknown').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, ''));
+  return [...new Set(types)].sort();
+}
