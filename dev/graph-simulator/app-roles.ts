@@ -6,7 +6,10 @@ import type { SimContext } from './types';
  * only where the answer changes what the app sees (everything else is allowed):
  * - members of a role-assignable group change only with RoleManagement.ReadWrite.Directory;
  * - directory roles in `memberOf` carry their properties only with a permission that reads roles;
- * - the Temporary Access Pass policy is readable only with a policy permission.
+ * - the Temporary Access Pass policy is readable only with a policy permission;
+ * - OneDrives are read and shared only with a Files/Sites permission (drives.ts), group owners change
+ *   only with Group.ReadWrite.All, and owned apps' names need an application-reading one (owners.ts).
+ * - Mailbox settings, inbox rules and sendMail need MailboxSettings.* and Mail.Send (mail.ts).
  * The default is a generous grant without RoleManagement.ReadWrite.Directory; the local host passes
  * the app's own list (`graphAppRolesFor`), so tests run with what the grant script would grant.
  */
@@ -21,6 +24,13 @@ export const DEFAULT_APP_ROLES: readonly string[] = [
   'UserAuthMethod-TAP.ReadWrite.All',
   'Policy.Read.AuthenticationMethod',
   'RoleManagement.Read.Directory',
+  // Offboarding: the manager's OneDrive access, group owners, owned apps' names.
+  'Files.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'Application.Read.All',
+  // Offboarding: the leaver's automatic replies and inbox rules, the manager's summary by mail (mail.ts).
+  'MailboxSettings.ReadWrite',
+  'Mail.Send',
 ];
 
 export function holdsAny(ctx: SimContext, roles: readonly string[]): boolean {

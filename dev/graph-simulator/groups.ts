@@ -13,7 +13,7 @@ const GROUP_FILTERABLE = new Set(['id', 'displayName', 'mail', 'mailNickname', '
 const MAX_BIND = 20;
 
 export function presentGroup(group: GroupRecord): Item {
-  const { memberIds: _members, ...rest } = group;
+  const { memberIds: _members, ownerIds: _owners, ...rest } = group;
   return { description: null, mail: null, mailNickname: null, ...structuredClone(rest) };
 }
 
@@ -150,12 +150,18 @@ export function createGroup(req: SimRequest, ctx: SimContext): Item {
   const groupTypes = body.groupTypes ?? [];
   if (!Array.isArray(groupTypes) || groupTypes.some((t) => typeof t !== 'string')) throw badRequest("Invalid value specified for property 'groupTypes' of resource 'Group'.");
   if (body.mailEnabled && !groupTypes.includes('Unified')) throw badRequest('Creating mail-enabled security groups or distribution lists is not supported through Graph.');
-  const { 'members@odata.bind': bind, 'owners@odata.bind': _owners, ...rest } = body;
+  const { 'members@odata.bind': bind, 'owners@odata.bind': owners, ...rest } = body;
   if (Object.keys(rest).some((k) => k.includes('@') && !k.startsWith('@'))) throw badRequest('Unsupported annotation on group create.');
   let memberIds: string[] = [];
   if (bind !== undefined) {
     if (!Array.isArray(bind) || bind.length > MAX_BIND) throw badRequest("Invalid value specified for property 'members@odata.bind'.");
     memberIds = [...new Set(bind.map((ref) => activeMember(ctx, refId(ref), true).id))];
+  }
+  // Created by an app without `owners@odata.bind`, a group has no owner (https://learn.microsoft.com/graph/api/group-post-groups).
+  let ownerIds: string[] = [];
+  if (owners !== undefined) {
+    if (!Array.isArray(owners) || owners.length > MAX_BIND) throw badRequest("Invalid value specified for property 'owners@odata.bind'.");
+    ownerIds = [...new Set(owners.map((ref) => activeMember(ctx, refId(ref), true).id))];
   }
   const group: GroupRecord = {
     ...structuredClone(rest),
@@ -169,6 +175,7 @@ export function createGroup(req: SimRequest, ctx: SimContext): Item {
     onPremisesSyncEnabled: null,
     createdDateTime: new Date().toISOString(),
     memberIds,
+    ownerIds,
   };
   ctx.state.groups.set(group.id, group);
   refreshGroupLicences(ctx.state, group.memberIds);

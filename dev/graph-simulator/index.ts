@@ -7,6 +7,7 @@ import { Router, type ObservedRequest } from './router';
 import type { AppThrottle, ThrottlingOptions } from './throttle';
 import { mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
 import { createState, snapshotOf } from './seed';
+import { sentMail, type SentMail } from './mail';
 import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
 export { loadSeed, validateSeed } from './seed';
@@ -16,8 +17,10 @@ export type { ChaosOptions } from './chaos';
 export { AppThrottle, type AppThrottlingOptions, type ThrottlingOptions } from './throttle';
 export type { ObservedRequest } from './router';
 export { DEFAULT_APP_ROLES } from './app-roles';
+export { provisionOneDrive, oneDrivePermissions, type OneDriveRecord } from './drives';
 export type { TemporaryAccessPassPolicy } from './policies';
-export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord } from './types';
+export type { SentMail } from './mail';
+export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord, OwnedAppRecord } from './types';
 
 export const SIMULATOR_TOKEN = 'local-simulator-token';
 
@@ -64,6 +67,8 @@ export interface RunningGraphSimulator {
   setAppRoles(roles: readonly string[]): void;
   /** Changes the tenant's Temporary Access Pass policy (policies.ts); an invalid policy throws. */
   setTemporaryAccessPassPolicy(change: Partial<TemporaryAccessPassPolicy>): void;
+  /** Mail the app sent through `POST /users/{id}/sendMail`, oldest first (mail.ts). */
+  outbox(): SentMail[];
   stats(): { requests: number; byRoute: Record<string, number> };
   close(): Promise<void>;
 }
@@ -164,6 +169,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
     setTemporaryAccessPassPolicy: (change) => {
       state.temporaryAccessPassPolicy = mergeTemporaryAccessPassPolicy(state.temporaryAccessPassPolicy, change);
     },
+    outbox: () => structuredClone(sentMail(state)),
     stats: () => ({ requests: router.requests, byRoute: { ...router.byRoute } }),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -4,8 +4,11 @@ import { listDeletedUsers, getDeleted, purgeDeleted, restoreDeleted } from './de
 import { errorResponse, GraphError } from './errors';
 import { Chaos } from './chaos';
 import { FaultSet } from './faults';
+import { getDriveRoot, getUserDrive, invite, listItemPermissions } from './drives';
+import { addOwnerRef, listOwners, ownedObjects, removeOwnerRef } from './owners';
 import { addMemberRef, createGroup, getGroup, listGroups, listMembers, patchGroup, removeMember } from './groups';
 import { assignLicense, licenseDetails, listSubscribedSkus } from './licences';
+import { createMessageRule, getAutomaticRepliesSetting, getMailboxSettings, listMessageRules, patchMailboxSettings, sendMail } from './mail';
 import { PlainText } from './odata';
 import { getAuthenticationMethodConfiguration } from './policies';
 import { Throttle } from './throttle';
@@ -33,6 +36,11 @@ route('GET', '/users/{id}/manager', 200, (p, req, ctx) => users.getManager(req, 
 route('PUT', '/users/{id}/manager/$ref', 204, (p, req, ctx) => users.setManager(req, ctx, p.id!));
 route('DELETE', '/users/{id}/manager/$ref', 204, (p, _req, ctx) => users.removeManager(ctx, p.id!));
 route('GET', '/users/{id}/directReports', 200, (p, req, ctx) => users.directReports(req, ctx, p.id!));
+route('GET', '/users/{id}/ownedObjects', 200, (p, req, ctx) => ownedObjects(req, ctx, p.id!));
+route('GET', '/users/{id}/drive', 200, (p, req, ctx) => getUserDrive(req, ctx, p.id!));
+route('GET', '/drives/{id}/root', 200, (p, req, ctx) => getDriveRoot(req, ctx, p.id!));
+route('GET', '/drives/{id}/items/{itemId}/permissions', 200, (p, _req, ctx) => listItemPermissions(ctx, p.id!, p.itemId!));
+route('POST', '/drives/{id}/items/{itemId}/invite', 200, (p, req, ctx) => invite(req, ctx, p.id!, p.itemId!));
 route('GET', '/users/{id}/memberOf', 200, (p, req, ctx) => users.memberOf(req, ctx, p.id!));
 route('POST', '/users/{id}/revokeSignInSessions', 200, (p, _req, ctx) => users.revokeSignInSessions(ctx, p.id!));
 route('POST', '/users/{id}/authentication/temporaryAccessPassMethods', 201, (p, req, ctx) => createTemporaryAccessPass(req, ctx, p.id!));
@@ -41,6 +49,12 @@ route('DELETE', '/users/{id}/authentication/temporaryAccessPassMethods/{methodId
 route('GET', '/users/{id}/licenseDetails', 200, (p, _req, ctx) => licenseDetails(ctx, p.id!));
 route('POST', '/users/{id}/assignLicense', 200, (p, req, ctx) => assignLicense(req, ctx, p.id!));
 route('GET', '/subscribedSkus', 200, (_p, _req, ctx) => listSubscribedSkus(ctx));
+route('GET', '/users/{id}/mailboxSettings', 200, (p, _req, ctx) => getMailboxSettings(ctx, p.id!));
+route('GET', '/users/{id}/mailboxSettings/automaticRepliesSetting', 200, (p, _req, ctx) => getAutomaticRepliesSetting(ctx, p.id!));
+route('PATCH', '/users/{id}/mailboxSettings', 200, (p, req, ctx) => patchMailboxSettings(req, ctx, p.id!));
+route('GET', '/users/{id}/mailFolders/inbox/messageRules', 200, (p, _req, ctx) => listMessageRules(ctx, p.id!));
+route('POST', '/users/{id}/mailFolders/inbox/messageRules', 201, (p, req, ctx) => createMessageRule(req, ctx, p.id!));
+route('POST', '/users/{id}/sendMail', 202, (p, req, ctx) => sendMail(req, ctx, p.id!));
 route('GET', '/groups', 200, (_p, req, ctx) => listGroups(req, ctx));
 route('POST', '/groups', 201, (_p, req, ctx) => createGroup(req, ctx));
 route('GET', '/groups/{id}', 200, (p, req, ctx) => getGroup(req, ctx, p.id!));
@@ -48,6 +62,9 @@ route('PATCH', '/groups/{id}', 204, (p, req, ctx) => patchGroup(req, ctx, p.id!)
 route('GET', '/groups/{id}/members', 200, (p, req, ctx) => listMembers(req, ctx, p.id!));
 route('POST', '/groups/{id}/members/$ref', 204, (p, req, ctx) => addMemberRef(req, ctx, p.id!));
 route('DELETE', '/groups/{id}/members/{memberId}/$ref', 204, (p, _req, ctx) => removeMember(ctx, p.id!, p.memberId!));
+route('GET', '/groups/{id}/owners', 200, (p, req, ctx) => listOwners(req, ctx, p.id!));
+route('POST', '/groups/{id}/owners/$ref', 204, (p, req, ctx) => addOwnerRef(req, ctx, p.id!));
+route('DELETE', '/groups/{id}/owners/{ownerId}/$ref', 204, (p, _req, ctx) => removeOwnerRef(ctx, p.id!, p.ownerId!));
 route('GET', '/directory/deletedItems/microsoft.graph.user', 200, (_p, req, ctx) => listDeletedUsers(req, ctx));
 route('GET', '/directory/deletedItems/{id}', 200, (p, req, ctx) => getDeleted(req, ctx, p.id!));
 route('POST', '/directory/deletedItems/{id}/restore', 200, (p, req, ctx) => restoreDeleted(req, ctx, p.id!));
@@ -129,7 +146,8 @@ export class Router {
       found.r.keys.forEach((k, i) => { params[k] = decodeSegment(found.m![i + 1]!); });
       const body = found.r.handler(params, req, this.ctx);
       const headers: Record<string, string> = { ...charged };
-      if (found.r.status === 204) return { status: 204, headers };
+      // No body (204, or sendMail's 202): no Content-Type either, as Graph answers.
+      if (found.r.status === 204 || body === undefined) return { status: found.r.status, headers };
       if (body instanceof PlainText) return { status: found.r.status, headers: { ...headers, 'Content-Type': 'text/plain' }, body: body.text };
       return { status: found.r.status, headers: { ...headers, 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8' }, body };
     } catch (error) {

@@ -34,6 +34,8 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     groups: new Map(),
     skus: new Map(),
     directoryRoles: new Map(parsed.directoryRoles.map((r) => [r.id, { ...r }])),
+    applications: new Map(parsed.applications.map((a) => [a.id, structuredClone(a)])),
+    servicePrincipals: new Map(parsed.servicePrincipals.map((a) => [a.id, structuredClone(a)])),
     replicatingUntil: new Map(),
     temporaryAccessPassPolicy: mergeTemporaryAccessPassPolicy(DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, parsed.policies.temporaryAccessPass as Partial<TemporaryAccessPassPolicy> | undefined),
   };

@@ -39,8 +39,13 @@ export const seedGroupSchema = z
     /** Immutable in Entra; members change only with RoleManagement.ReadWrite.Directory (app-roles.ts). */
     isAssignableToRole: z.boolean().default(false),
     memberIds: z.array(z.string()).default([]),
+    /** Users (or service principals) who own the group; Graph allows at most 100 (owners.ts). */
+    ownerIds: z.array(z.string()).default([]),
   })
   .catchall(z.unknown());
+
+/** An app registration or service principal, only as much as listing a user's owned objects needs (owners.ts). */
+export const seedOwnedAppSchema = z.object({ id: z.string(), appId: z.string(), displayName: z.string(), ownerIds: z.array(z.string()).default([]) }).strict();
 
 export const seedSkuSchema = z.object({
   skuId: z.string(),
@@ -58,6 +63,8 @@ export const seedSchema = z.object({
   directoryRoles: z.array(z.object({ id: z.string(), displayName: z.string(), roleTemplateId: z.string().optional() })).default([]),
   groups: z.array(seedGroupSchema).default([]),
   users: z.array(seedUserSchema).default([]),
+  applications: z.array(seedOwnedAppSchema).default([]),
+  servicePrincipals: z.array(seedOwnedAppSchema).default([]),
   /** Authentication methods policy; checked against policies.ts when the state is built. */
   policies: z.object({ temporaryAccessPass: z.record(z.string(), z.unknown()).optional() }).strict().default({}),
 });
@@ -96,8 +103,12 @@ export interface GroupRecord {
   onPremisesSyncEnabled: boolean | null;
   isAssignableToRole?: boolean;
   memberIds: string[];
+  /** Absent: no owners (groups made before owners were modelled). */
+  ownerIds?: string[];
   [property: string]: unknown;
 }
+
+export type OwnedAppRecord = z.output<typeof seedOwnedAppSchema>;
 
 export interface SkuRecord { skuId: string; skuPartNumber: string; enabled: number; consumedUnits: number; suspended?: number; warning?: number }
 export interface DirectoryRoleRecord { id: string; displayName: string; roleTemplateId?: string }
@@ -110,6 +121,8 @@ export interface SimulatorState {
   groups: Map<string, GroupRecord>;
   skus: Map<string, SkuRecord>;
   directoryRoles: Map<string, DirectoryRoleRecord>;
+  applications: Map<string, OwnedAppRecord>;
+  servicePrincipals: Map<string, OwnedAppRecord>;
   /** User id → epoch ms before which other endpoints do not see the just-created user. */
   replicatingUntil: Map<string, number>;
   temporaryAccessPassPolicy: TemporaryAccessPassPolicy;
