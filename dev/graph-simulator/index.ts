@@ -19,6 +19,8 @@ export type { ObservedRequest } from './router';
 export { DEFAULT_APP_ROLES } from './app-roles';
 export { provisionOneDrive, oneDrivePermissions, type OneDriveRecord } from './drives';
 export type { TemporaryAccessPassPolicy } from './policies';
+export { seedAuthenticationMethods, type SeedAuthenticationMethod } from './authentication-methods';
+export { checkInManagedDevice, seedDevices, type DeviceRecord, type DeviceSeed, type ManagedDeviceRecord } from './devices';
 export type { SentMail } from './mail';
 export type { FaultRule, GraphSeed, SimulatorState, TenantSnapshot, UserRecord, GroupRecord, SkuRecord, OwnedAppRecord } from './types';
 

@@ -1,4 +1,6 @@
 import { createTemporaryAccessPass, deleteTemporaryAccessPass, listTemporaryAccessPasses } from './authentication';
+import { AUTHENTICATION_METHOD_ROUTES } from './authentication-methods';
+import { DEVICE_ROUTES } from './devices';
 import { runBatch, type BatchItem } from './batch';
 import { listDeletedUsers, getDeleted, purgeDeleted, restoreDeleted } from './deleted';
 import { errorResponse, GraphError } from './errors';
@@ -70,6 +72,7 @@ route('GET', '/directory/deletedItems/{id}', 200, (p, req, ctx) => getDeleted(re
 route('POST', '/directory/deletedItems/{id}/restore', 200, (p, req, ctx) => restoreDeleted(req, ctx, p.id!));
 route('DELETE', '/directory/deletedItems/{id}', 204, (p, _req, ctx) => purgeDeleted(ctx, p.id!));
 route('GET', '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}', 200, (p, _req, ctx) => getAuthenticationMethodConfiguration(ctx, p.id!));
+for (const r of [...AUTHENTICATION_METHOD_ROUTES, ...DEVICE_ROUTES]) route(r.method, r.pattern, r.status, r.handler);
 
 /** Resource-unit cost, identity and access service: https://learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits */
 function resourceUnits(method: string, pattern: string, query: URLSearchParams): number {

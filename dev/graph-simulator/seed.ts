@@ -1,6 +1,8 @@
 import { refreshGroupLicences } from './group-licensing';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
+import { storeAuthenticationMethods } from './authentication-methods';
+import { storeDevices } from './devices';
 import { seedSchema, type GraphSeed, type SimulatorState, type TenantSnapshot, type UserRecord } from './types';
 
 /** Reads and validates a seed file; errors name the file and the offending field. */
@@ -36,6 +38,8 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     directoryRoles: new Map(parsed.directoryRoles.map((r) => [r.id, { ...r }])),
     applications: new Map(parsed.applications.map((a) => [a.id, structuredClone(a)])),
     servicePrincipals: new Map(parsed.servicePrincipals.map((a) => [a.id, structuredClone(a)])),
+    devices: new Map(),
+    managedDevices: new Map(),
     replicatingUntil: new Map(),
     temporaryAccessPassPolicy: mergeTemporaryAccessPassPolicy(DEFAULT_TEMPORARY_ACCESS_PASS_POLICY, parsed.policies.temporaryAccessPass as Partial<TemporaryAccessPassPolicy> | undefined),
   };
@@ -44,7 +48,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
   }
   const now = new Date().toISOString();
   for (const raw of parsed.users) {
-    const { directoryRoles, managerId, ...rest } = raw;
+    const { directoryRoles, managerId, authenticationMethods, ...rest } = raw;
     const user: UserRecord = {
       ...structuredClone(rest),
       mailNickname: raw.mailNickname ?? raw.userPrincipalName.split('@')[0]!,
@@ -55,6 +59,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
       createdDateTime: typeof rest.createdDateTime === 'string' ? rest.createdDateTime : now,
     } as UserRecord;
     state.users.set(user.id, user);
+    if (authenticationMethods !== undefined) storeAuthenticationMethods(user, authenticationMethods, `seed users.${user.id}`);
     for (const l of user.assignedLicenses) {
       const sku = state.skus.get(l.skuId);
       const declared = parsed.subscribedSkus.find((s) => s.skuId === l.skuId)?.consumedUnits;
@@ -62,6 +67,7 @@ export function createState(seed: GraphSeed | undefined): SimulatorState {
     }
   }
   for (const g of parsed.groups) state.groups.set(g.id, structuredClone(g));
+  storeDevices(state, { devices: parsed.devices, managedDevices: parsed.managedDevices });
   refreshGroupLicences(state, state.users.keys());
   return state;
 }
@@ -72,5 +78,7 @@ export function snapshotOf(state: SimulatorState): TenantSnapshot {
     deletedUsers: [...state.deletedUsers.values()],
     groups: [...state.groups.values()],
     subscribedSkus: [...state.skus.values()],
+    devices: [...state.devices.values()],
+    managedDevices: [...state.managedDevices.values()],
   });
 }

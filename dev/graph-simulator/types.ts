@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TemporaryAccessPassPolicy } from './policies';
+import { seedDeviceSchema, seedManagedDeviceSchema, type DeviceRecord, type ManagedDeviceRecord } from './devices';
 
 /** Seed file schema: the tenant the simulator starts with. */
 const assignedLicense = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
@@ -65,6 +66,9 @@ export const seedSchema = z.object({
   users: z.array(seedUserSchema).default([]),
   applications: z.array(seedOwnedAppSchema).default([]),
   servicePrincipals: z.array(seedOwnedAppSchema).default([]),
+  /** Entra devices and Intune managed devices (devices.ts); users' sign-in methods are `users[].authenticationMethods` (authentication-methods.ts). */
+  devices: z.array(seedDeviceSchema).default([]),
+  managedDevices: z.array(seedManagedDeviceSchema).default([]),
   /** Authentication methods policy; checked against policies.ts when the state is built. */
   policies: z.object({ temporaryAccessPass: z.record(z.string(), z.unknown()).optional() }).strict().default({}),
 });
@@ -123,6 +127,8 @@ export interface SimulatorState {
   directoryRoles: Map<string, DirectoryRoleRecord>;
   applications: Map<string, OwnedAppRecord>;
   servicePrincipals: Map<string, OwnedAppRecord>;
+  devices: Map<string, DeviceRecord>;
+  managedDevices: Map<string, ManagedDeviceRecord>;
   /** User id → epoch ms before which other endpoints do not see the just-created user. */
   replicatingUntil: Map<string, number>;
   temporaryAccessPassPolicy: TemporaryAccessPassPolicy;
@@ -133,6 +139,8 @@ export interface TenantSnapshot {
   deletedUsers: UserRecord[];
   groups: GroupRecord[];
   subscribedSkus: SkuRecord[];
+  devices: DeviceRecord[];
+  managedDevices: ManagedDeviceRecord[];
 }
 
 export interface FaultRule {

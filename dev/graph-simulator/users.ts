@@ -11,7 +11,7 @@ type Item = Record<string, unknown>;
 
 /** Properties Graph v1.0 returns for a user when there is no `$select`. */
 export const DEFAULT_USER_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'] as const;
-const INTERNAL = new Set(['managerId', 'directoryRoleIds', 'passwordSet', 'forceChangePasswordNextSignIn', 'temporaryAccessPassMethods', 'oneDrive', 'inheritedLicenses']);
+const INTERNAL = new Set(['managerId', 'directoryRoleIds', 'passwordSet', 'forceChangePasswordNextSignIn', 'temporaryAccessPassMethods', 'authenticationMethods', 'oneDrive', 'inheritedLicenses']);
 export const USER_FILTERABLE = new Set(['id', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'givenName', 'surname', 'accountEnabled', 'employeeId', 'department', 'jobTitle', 'usageLocation', 'companyName', 'employeeType', 'userType']);
 const REQUIRED_ON_CREATE = ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'] as const;
 
