@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { holdsAny } from './app-roles';
-import { unknownProperty } from './csdl';
+import { loadGraphMetadata, unknownProperty } from './csdl';
 import { badRequest, GraphError } from './errors';
 import { heldSkuIds } from './group-licensing';
 import { asObject } from './odata';
@@ -223,8 +223,9 @@ export function createMessageRule(req: SimRequest, ctx: SimContext, userId: stri
 /** `POST /users/{id}/sendMail`: 202, recorded in the outbox. Action parameters are matched in any case (the CSDL spells them `Message`, the docs `message`). */
 export function sendMail(req: SimRequest, ctx: SimContext, userId: string): undefined {
   const body = asObject(req.body);
+  const known = new Set([...(loadGraphMetadata().actionParametersOf('sendMail', 'user') ?? [])].map((p) => p.toLowerCase()));
   const params = new Map(Object.entries(body).map(([k, v]) => [k.toLowerCase(), v]));
-  for (const key of params.keys()) if (key !== 'message' && key !== 'savetosentitems') throw badRequest(`The parameter '${key}' in the request payload is not a valid parameter for the operation 'sendMail'.`, 'RequestBodyRead');
+  for (const key of params.keys()) if (!known.has(key)) throw badRequest(`The parameter '${key}' in the request payload is not a valid parameter for the operation 'sendMail'.`, 'RequestBodyRead');
   requireMailbox(ctx, userId, ['Mail.Send']);
   if (!params.has('message')) throw badRequest("The parameter 'Message' is required.", 'ErrorInvalidParameter');
   const message = asObject(params.get('message'));
