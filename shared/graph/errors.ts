@@ -40,6 +40,12 @@ const alreadyMember = /added object references already exist/i;
 const alreadyRemoved = /removed object references do not exist/i;
 const uniqueValueTaken = /another object with the same value for property/i;
 /**
+ * A user whose OneDrive cannot exist (no SharePoint licence): Graph answers `GET /users/{id}/drive`
+ * with 400 "Unable to retrieve user's mysite URL." (public reports, e.g. alcionai/corso), where a
+ * OneDrive not provisioned yet is the 404 Get drive documents. Both mean: there is no drive.
+ */
+const noOneDrive = /unable to retrieve user's mysite url/i;
+/**
  * Graph's 400 while an added member or the group has not replicated. The first wording is the one
  * documented (https://learn.microsoft.com/graph/api/group-post-members, /group-update: "The
  * source resource object or one of the objects being referenced don't exist.", beta pages "do
@@ -56,6 +62,7 @@ function kindForStatus(status: number, code: string, message: string): GraphFail
   if (status === 404) return 'not-found';
   if (status === 400 && (alreadyMember.test(message) || alreadyRemoved.test(message))) return 'already-done';
   if (status === 400 && notReplicated.test(message)) return 'replicating';
+  if (status === 400 && noOneDrive.test(message)) return 'not-found';
   if ((status === 400 || status === 409) && uniqueValueTaken.test(message)) return 'conflict';
   if (status === 423 || status === 424) return 'transient';
   if (code === 'Request_ResourceNotFound') return 'not-found';
