@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { requireAnyAppRole, ROLE_ASSIGNABLE_MEMBERSHIP_ROLES } from './app-roles';
 import { badRequest, GraphError, notFound } from './errors';
 import { asObject, listResponse, parseSelect, project, refId } from './odata';
+import { expandedOwners } from './owners';
 import { referenceNotReplicated, replicated, userNotReplicated } from './replication';
 import { presentUser, rejectUnknown, DEFAULT_USER_PROPERTIES } from './users';
 import { refreshGroupLicences } from './group-licensing';
@@ -55,10 +56,14 @@ function activeMember(ctx: SimContext, id: string, onCreate = false): UserRecord
 }
 
 export function listGroups(req: SimRequest, ctx: SimContext): Item {
-  return listResponse([...ctx.state.groups.values()], req, ctx, {
+  const expand = expandedOwners(req);
+  const body = listResponse([...ctx.state.groups.values()], req, ctx, {
     contextPath: 'groups', type: 'group', resource: 'Group', filterable: GROUP_FILTERABLE,
     present: (g) => presentGroup(g as GroupRecord),
+    ...(expand ? { maxPageSize: () => expand.pageSize } : {}),
   });
+  expand?.add(ctx, body.value as Item[]);
+  return body;
 }
 
 export function getGroup(req: SimRequest, ctx: SimContext, id: string): Item {

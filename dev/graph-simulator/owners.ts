@@ -116,3 +116,33 @@ export function ownedObjects(req: SimRequest, ctx: SimContext, idOrUpn: string):
     contextPath: 'directoryObjects', type: 'directoryObject', resource: 'DirectoryObject', filterable: new Set(['id', 'displayName']), present: (i) => i,
   });
 }
+
+/**
+ * `GET /groups?$expand=owners` (optionally `owners($select=id,…)`): each group with its owners.
+ * "Returns a maximum of 100 objects" a page and 20 expanded ones each (query-parameters page,
+ * https://learn.microsoft.com/graph/query-parameters#expand-parameter). Other expansions are not modelled.
+ */
+export function expandedOwners(req: SimRequest): { pageSize: number; add: (ctx: SimContext, page: Item[]) => void } | undefined {
+  const raw = req.query.get('$expand');
+  if (raw === null) return undefined;
+  const m = /^owners(?:\(\$select=([A-Za-z,]+)\))?$/.exec(raw.trim());
+  if (!m) throw badRequest(`The simulator expands only 'owners' on groups, not '${raw}'.`, 'BadRequest');
+  const select = m[1]?.split(',');
+  return {
+    pageSize: 100,
+    add: (ctx, page) => {
+      for (const item of page) {
+        const group = ctx.state.groups.get(String(item.id));
+        if (!group || ownersOutsideGraph(group)) {
+          item.owners = [];
+          continue;
+        }
+        const users = ownersOf(group).map((o) => ctx.state.users.get(o)).filter((u): u is UserRecord => u !== undefined).slice(0, 20);
+        item.owners = users.map((u) => {
+          const full: Item = { '@odata.type': '#microsoft.graph.user', ...presentUser(u) };
+          return select ? Object.fromEntries(['@odata.type', 'id', ...select].map((k) => [k, full[k] ?? null])) : full;
+        });
+      }
+    },
+  };
+}

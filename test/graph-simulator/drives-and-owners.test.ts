@@ -151,3 +151,18 @@ describe('group owners and owned objects', () => {
     expect(group.body.ownerIds).toBeUndefined();
   });
 });
+
+describe('groups with their owners expanded', () => {
+  it('when groups are listed with $expand=owners($select=id), then each carries its owners\' ids, at most 100 groups a page', async () => {
+    const page = await graph(sim, 'GET', '/groups?$select=id,displayName&$expand=owners($select=id)&$top=999');
+    expect(page.status).toBe(200);
+    const byId = new Map((page.body.value as { id: string; owners: { id: string }[] }[]).map((g) => [g.id, g.owners.map((o) => o.id)]));
+    expect(byId.get(SHARED)).toEqual([IDS.hedy, IDS.marie]);
+    expect(byId.get(IDS.sales)).toEqual([]);
+    const many = Array.from({ length: 120 }, (_, i) => `dddddddd-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    for (const id of many) sim.state.groups.set(id, { id, displayName: id, mailEnabled: false, securityEnabled: true, groupTypes: [], membershipRule: null, onPremisesSyncEnabled: null, memberIds: [] });
+    const first = await graph(sim, 'GET', '/groups?$expand=owners&$top=999');
+    expect(first.body.value).toHaveLength(100);
+    expect(first.body['@odata.nextLink']).toContain('$expand=owners');
+  });
+});
