@@ -22,12 +22,17 @@ export const GRAPH_APP_ROLES = [
  * Granted only while the feature that needs them is on: `[role, 'SWITCH=value']`. The grant
  * scripts grant a role when their environment has that switch (`CREDENTIAL_DELIVERY=webhook
  * scripts/grant-graph-permissions.sh …`). CREDENTIAL_DELIVERY is the app setting;
- * ROLE_ASSIGNABLE_GROUPS=manage stands for `"roleAssignableGroups": "manage"` in any tenant's rules.
+ * ROLE_ASSIGNABLE_GROUPS=manage stands for `"roleAssignableGroups": "manage"` in any tenant's rules,
+ * OFFBOARD_FILES=on for `leaver.files.managerAccess`, OFFBOARD_OWNERSHIP=on for
+ * `leaver.ownership.groups: "hand-to-manager"`.
  */
 export const CONDITIONAL_GRAPH_APP_ROLES = [
   ['UserAuthMethod-TAP.ReadWrite.All', 'CREDENTIAL_DELIVERY=webhook'],
   ['Policy.Read.AuthenticationMethod', 'CREDENTIAL_DELIVERY=webhook'],
   ['RoleManagement.ReadWrite.Directory', 'ROLE_ASSIGNABLE_GROUPS=manage'],
+  ['Files.ReadWrite.All', 'OFFBOARD_FILES=on'],
+  ['Group.ReadWrite.All', 'OFFBOARD_OWNERSHIP=on'],
+  ['Application.Read.All', 'OFFBOARD_OWNERSHIP=on'],
 ] as const;
 
 export type GraphAppRole = (typeof GRAPH_APP_ROLES)[number] | (typeof CONDITIONAL_GRAPH_APP_ROLES)[number][0];
@@ -52,6 +57,10 @@ const MEMBERS: RoutePermission = {
   roles: ['GroupMember.ReadWrite.All', 'RoleManagement.ReadWrite.Directory'],
   why: 'change memberships; a role-assignable group also needs RoleManagement.ReadWrite.Directory, asked for only when the rules opt in',
 };
+const FILES: RoutePermission = {
+  roles: ['Files.ReadWrite.All'],
+  why: "give a leaver's manager access to the leaver's OneDrive (the least an app may share another user's files with)",
+};
 const TAP: RoutePermission = { roles: ['UserAuthMethod-TAP.ReadWrite.All'], why: 'issue and replace Temporary Access Passes (no other authentication method)' };
 
 /** Every Graph route the app calls (`METHOD /pattern`, as the simulator labels them) and what it needs. */
@@ -68,6 +77,14 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
   'DELETE /users/{id}/manager/$ref': USERS,
   // A leaver's snapshot lists them (User.Read.All: https://learn.microsoft.com/graph/api/user-list-directreports); an undo re-points them.
   'GET /users/{id}/directReports': USERS,
+  'GET /users/{id}/ownedObjects': {
+    roles: ['User.ReadWrite.All', 'Application.Read.All'],
+    why: 'groups and apps a leaver owns; app registrations and service principals come back without names unless the app may read applications',
+  },
+  'GET /users/{id}/drive': FILES,
+  'GET /drives/{id}/root': FILES,
+  'GET /drives/{id}/items/{itemId}/permissions': FILES,
+  'POST /drives/{id}/items/{itemId}/invite': FILES,
   'GET /users/{id}/memberOf': {
     roles: ['User.ReadWrite.All', 'GroupMember.ReadWrite.All'],
     why: 'groups to reconcile; directory roles come back typed (@odata.type, id) without a role permission, enough to protect admins',
@@ -79,6 +96,10 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
   'GET /groups': GROUPS,
   'GET /groups/{id}': GROUPS,
   'GET /groups/{id}/members': GROUPS,
+  'GET /groups/{id}/owners': GROUPS,
+  // Only when ownedObjects is refused: the documented fallback, every group with its owners.
+  'GET /groups?$expand=owners': GROUPS,
+  'POST /groups/{id}/owners/$ref': { roles: ['Group.ReadWrite.All'], why: "make a leaver's manager owner of groups the leaver owned alone (GroupMember.ReadWrite.All may not change owners)" },
   'POST /groups/{id}/members/$ref': MEMBERS,
   'DELETE /groups/{id}/members/{memberId}/$ref': MEMBERS,
   'PATCH /groups/{id}': { ...MEMBERS, why: `add up to 20 members at once (members@odata.bind); ${MEMBERS.why}` },

@@ -45,7 +45,14 @@ describe('Graph permissions list', () => {
   });
 
   it('no directory-wide write or read-everything role is asked for', () => {
-    for (const broad of ['Directory.ReadWrite.All', 'Directory.Read.All', 'Group.ReadWrite.All', 'Policy.Read.All']) expect(allRoles).not.toContain(broad);
+    for (const broad of ['Directory.ReadWrite.All', 'Directory.Read.All', 'Policy.Read.All']) expect(allRoles).not.toContain(broad);
+  });
+
+  it('when a tenant-wide group or file write is needed (group owners, a leaver\'s OneDrive), then only while its offboarding option is on', () => {
+    for (const broad of ['Group.ReadWrite.All', 'Files.ReadWrite.All', 'Sites.ReadWrite.All']) expect(GRAPH_APP_ROLES as readonly string[]).not.toContain(broad);
+    expect(graphAppRolesFor({ OFFBOARD_FILES: 'on' })).toEqual([...GRAPH_APP_ROLES, 'Files.ReadWrite.All']);
+    expect(graphAppRolesFor({ OFFBOARD_OWNERSHIP: 'on' })).toEqual([...GRAPH_APP_ROLES, 'Group.ReadWrite.All', 'Application.Read.All']);
+    expect(allRoles).not.toContain('Sites.ReadWrite.All');
   });
 
   it('when a Temporary Access Pass is issued, then the TAP-only permission is used, never every authentication method', () => {
@@ -77,7 +84,7 @@ describe('Graph permissions list', () => {
     expect(graphAppRolesFor({ CREDENTIAL_DELIVERY: 'none', ROLE_ASSIGNABLE_GROUPS: 'leave-alone' })).toEqual([...GRAPH_APP_ROLES]);
   });
 
-  it.each<Record<string, string>>([{}, { CREDENTIAL_DELIVERY: 'webhook' }, { ROLE_ASSIGNABLE_GROUPS: 'manage' }, { CREDENTIAL_DELIVERY: 'webhook', ROLE_ASSIGNABLE_GROUPS: 'manage' }])(
+  it.each<Record<string, string>>([{}, { CREDENTIAL_DELIVERY: 'webhook' }, { ROLE_ASSIGNABLE_GROUPS: 'manage' }, { CREDENTIAL_DELIVERY: 'webhook', ROLE_ASSIGNABLE_GROUPS: 'manage' }, { OFFBOARD_FILES: 'on', OFFBOARD_OWNERSHIP: 'on' }])(
     'when the grant scripts run with %p, then they grant exactly what the app asks for',
     (switches) => {
       expect(rolesTheScriptGrants(switches)).toEqual(graphAppRolesFor(switches));

@@ -1,5 +1,8 @@
 import type { FlowResult } from '../flows/flow-result';
 import type { OffboardingContext } from './context';
+import { moveDirectReports } from './direct-reports';
+import { handOverOneDrive } from './files';
+import { handOverGroupOwnership } from './ownership';
 import { takeSnapshot } from './snapshot';
 
 /**
@@ -24,7 +27,7 @@ export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = 
   /** Custom steps at `access-closed`. */
   accessClosed: [],
   /** Automatic replies, forwarding, OneDrive access, ownership, direct reports. */
-  handOver: [],
+  handOver: [handOverOneDrive, handOverGroupOwnership, moveDirectReports],
   /** Custom steps at `before-licences` (e.g. convert the mailbox to a shared one). */
   beforeLicences: [],
   /** Custom steps at `offboarded`, then the manager's summary. */
