@@ -48,8 +48,11 @@ read_app_roles() {
     name="${when%%=*}"
     value="${when#*=}"
     if [ "${!name:-}" = "$value" ]; then
-      roles+=("$role")
-      echo "also $role ($when)"
+      # A role two switches need (the TAP one) is granted once.
+      if [[ " ${roles[*]} " != *" $role "* ]]; then
+        roles+=("$role")
+        echo "also $role ($when)"
+      fi
     else
       skipped+=("$role (only with $when)")
     fi

@@ -19,7 +19,10 @@ export const GRAPH_APP_ROLES = [
 ] as const;
 
 /**
- * Granted only while the feature that needs them is on: `[role, 'SWITCH=value']`. The grant
+ * Granted only while the feature that needs them is on: `[role, 'SWITCH=value']`; a role may be
+ * listed under several switches. OFFBOARD_AUTH_METHODS=on stands for `leaver.authenticationMethods:
+ * "remove"`, OFFBOARD_ENTRA_DEVICES=on for `leaver.devices.registered` other than keep,
+ * OFFBOARD_INTUNE_DEVICES=on for `leaver.devices.companyOwned` or `.personal` other than keep. The grant
  * scripts grant a role when their environment has that switch (`CREDENTIAL_DELIVERY=webhook
  * scripts/grant-graph-permissions.sh …`). CREDENTIAL_DELIVERY is the app setting;
  * ROLE_ASSIGNABLE_GROUPS=manage stands for `"roleAssignableGroups": "manage"` in any tenant's rules,
@@ -30,6 +33,18 @@ export const CONDITIONAL_GRAPH_APP_ROLES = [
   ['UserAuthMethod-TAP.ReadWrite.All', 'CREDENTIAL_DELIVERY=webhook'],
   ['Policy.Read.AuthenticationMethod', 'CREDENTIAL_DELIVERY=webhook'],
   ['RoleManagement.ReadWrite.Directory', 'ROLE_ASSIGNABLE_GROUPS=manage'],
+  ['UserAuthenticationMethod.Read.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-Phone.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-MicrosoftAuthApp.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-Passkey.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-SoftwareOATH.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-Email.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-WindowsHello.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-PlatformCred.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['UserAuthMethod-TAP.ReadWrite.All', 'OFFBOARD_AUTH_METHODS=on'],
+  ['Device.ReadWrite.All', 'OFFBOARD_ENTRA_DEVICES=on'],
+  ['DeviceManagementManagedDevices.Read.All', 'OFFBOARD_INTUNE_DEVICES=on'],
+  ['DeviceManagementManagedDevices.PrivilegedOperations.All', 'OFFBOARD_INTUNE_DEVICES=on'],
   ['Files.ReadWrite.All', 'OFFBOARD_FILES=on'],
   ['Group.ReadWrite.All', 'OFFBOARD_OWNERSHIP=on'],
   ['Application.Read.All', 'OFFBOARD_OWNERSHIP=on'],
@@ -43,7 +58,8 @@ export function graphAppRolesFor(switches: Readonly<Record<string, string | unde
     const [name, value] = when.split('=') as [string, string];
     return switches[name] === value;
   }).map(([role]) => role);
-  return [...GRAPH_APP_ROLES, ...conditional];
+  // A role two switches need (the TAP one) is granted once.
+  return [...new Set([...GRAPH_APP_ROLES, ...conditional])];
 }
 
 interface RoutePermission {
@@ -62,6 +78,9 @@ const FILES: RoutePermission = {
   why: "give a leaver's manager access to the leaver's OneDrive (the least an app may share another user's files with)",
 };
 const TAP: RoutePermission = { roles: ['UserAuthMethod-TAP.ReadWrite.All'], why: 'issue and replace Temporary Access Passes (no other authentication method)' };
+/** Deleting a leaver's method of one type: that type's own permission, never every method's (nor the password's). */
+const deletesMethod = (role: GraphAppRole, type: string): RoutePermission => ({ roles: [role], why: `remove a leaver's ${type} sign-in methods (that type only)` });
+const ENTRA_DEVICES: RoutePermission = { roles: ['Device.ReadWrite.All'], why: "disable or delete a leaver's Entra devices (the app's service principal also needs the Cloud Device Administrator role to set accountEnabled)" };
 
 /** Every Graph route the app calls (`METHOD /pattern`, as the simulator labels them) and what it needs. */
 export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
@@ -108,7 +127,21 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
   'POST /directory/deletedItems/{id}/restore': { roles: ['User.ReadWrite.All'], why: 'restore a rehire within 30 days' },
   'POST /users/{id}/authentication/temporaryAccessPassMethods': TAP,
   'GET /users/{id}/authentication/temporaryAccessPassMethods': TAP,
-  'DELETE /users/{id}/authentication/temporaryAccessPassMethods/{methodId}': TAP,
+  'DELETE /users/{id}/authentication/temporaryAccessPassMethods/{methodId}': { ...TAP, why: `${TAP.why}; remove a leaver's passes` },
+  'GET /users/{id}/authentication/methods': { roles: ['UserAuthenticationMethod.Read.All'], why: "list a leaver's sign-in methods before removing them (read only; never the password or a secret)" },
+  'DELETE /users/{id}/authentication/phoneMethods/{methodId}': deletesMethod('UserAuthMethod-Phone.ReadWrite.All', 'phone'),
+  'DELETE /users/{id}/authentication/microsoftAuthenticatorMethods/{methodId}': deletesMethod('UserAuthMethod-MicrosoftAuthApp.ReadWrite.All', 'Microsoft Authenticator'),
+  'DELETE /users/{id}/authentication/fido2Methods/{methodId}': deletesMethod('UserAuthMethod-Passkey.ReadWrite.All', 'FIDO2 / passkey'),
+  'DELETE /users/{id}/authentication/softwareOathMethods/{methodId}': deletesMethod('UserAuthMethod-SoftwareOATH.ReadWrite.All', 'software OATH'),
+  'DELETE /users/{id}/authentication/emailMethods/{methodId}': deletesMethod('UserAuthMethod-Email.ReadWrite.All', 'email'),
+  'DELETE /users/{id}/authentication/windowsHelloForBusinessMethods/{methodId}': deletesMethod('UserAuthMethod-WindowsHello.ReadWrite.All', 'Windows Hello for Business'),
+  'DELETE /users/{id}/authentication/platformCredentialMethods/{methodId}': deletesMethod('UserAuthMethod-PlatformCred.ReadWrite.All', 'platform credential'),
+  'GET /users/{id}/ownedDevices': { roles: ['User.ReadWrite.All', 'Device.ReadWrite.All'], why: "the Entra devices a leaver joined or registered; without a device permission Graph gives only their ids" },
+  'PATCH /devices/{id}': ENTRA_DEVICES,
+  'DELETE /devices/{id}': ENTRA_DEVICES,
+  'GET /users/{id}/managedDevices': { roles: ['DeviceManagementManagedDevices.Read.All'], why: "a leaver's Intune devices, their ownership and any action already under way" },
+  'POST /deviceManagement/managedDevices/{id}/retire': { roles: ['DeviceManagementManagedDevices.PrivilegedOperations.All'], why: "retire a leaver's Intune device (remove company data)" },
+  'POST /deviceManagement/managedDevices/{id}/wipe': { roles: ['DeviceManagementManagedDevices.PrivilegedOperations.All'], why: "wipe a leaver's company-owned Intune device (never a personal one)" },
   'GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}': {
     roles: ['Policy.Read.AuthenticationMethod'],
     why: "the tenant's Temporary Access Pass policy (on or off, lifetime bounds, one-time use) before issuing a pass",

@@ -91,6 +91,34 @@ describe('Graph permissions list', () => {
     },
   );
 
+  it('when a leaver\'s sign-in methods are removed, then each type is deleted with its own permission and listed read-only — never with every method\'s permission or the password\'s', () => {
+    const roles = graphAppRolesFor({ OFFBOARD_AUTH_METHODS: 'on' });
+    expect(roles).toContain('UserAuthenticationMethod.Read.All');
+    for (const role of roles.filter((r) => r.startsWith('UserAuth'))) expect(role).not.toMatch(/^UserAuthenticationMethod\.ReadWrite|Password/);
+    const deletes = Object.entries(GRAPH_ROUTE_PERMISSIONS).filter(([route]) => /^DELETE \/users\/\{id\}\/authentication\//.test(route));
+    expect(deletes.length).toBeGreaterThanOrEqual(8);
+    for (const [route, permission] of deletes) expect({ route, roles: permission.roles }).toEqual({ route, roles: [expect.stringMatching(/^UserAuthMethod-[A-Za-z]+\.ReadWrite\.All$/)] });
+    expect(GRAPH_ROUTE_PERMISSIONS['GET /users/{id}/authentication/methods']!.roles).toEqual(['UserAuthenticationMethod.Read.All']);
+  });
+
+  it('when devices are offboarded, then Entra and Intune permissions come only with their own switch, and a wipe needs no write of device properties', () => {
+    const plain = graphAppRolesFor({});
+    for (const role of ['Device.ReadWrite.All', 'DeviceManagementManagedDevices.Read.All', 'DeviceManagementManagedDevices.PrivilegedOperations.All', 'UserAuthenticationMethod.Read.All']) expect(plain).not.toContain(role);
+    expect(graphAppRolesFor({ OFFBOARD_ENTRA_DEVICES: 'on' })).toEqual([...GRAPH_APP_ROLES, 'Device.ReadWrite.All']);
+    expect(graphAppRolesFor({ OFFBOARD_INTUNE_DEVICES: 'on' })).toEqual([...GRAPH_APP_ROLES, 'DeviceManagementManagedDevices.Read.All', 'DeviceManagementManagedDevices.PrivilegedOperations.All']);
+    for (const action of ['retire', 'wipe']) expect(GRAPH_ROUTE_PERMISSIONS[`POST /deviceManagement/managedDevices/{id}/${action}`]!.roles).toEqual(['DeviceManagementManagedDevices.PrivilegedOperations.All']);
+    expect(allRoles).not.toContain('DeviceManagementManagedDevices.ReadWrite.All');
+  });
+
+  it.each<Record<string, string>>([{ OFFBOARD_AUTH_METHODS: 'on' }, { CREDENTIAL_DELIVERY: 'webhook', OFFBOARD_AUTH_METHODS: 'on', OFFBOARD_ENTRA_DEVICES: 'on', OFFBOARD_INTUNE_DEVICES: 'on' }])(
+    'when the grant scripts run with the offboarding switches %p, then they grant exactly what the app asks for, the TAP permission once',
+    (switches) => {
+      const granted = rolesTheScriptGrants(switches);
+      expect(granted).toEqual(graphAppRolesFor(switches));
+      expect(granted.filter((r) => r === 'UserAuthMethod-TAP.ReadWrite.All')).toHaveLength(1);
+    },
+  );
+
   it('docs/permissions.md lists every permission with exactly the routes that need it', () => {
     const byRole = new Map<string, string[]>();
     for (const [route, permission] of Object.entries(GRAPH_ROUTE_PERMISSIONS)) {
