@@ -5,6 +5,7 @@ import { deleteUser, findDeletedUserByEmployeeId, findUserByUpn, type DirectoryU
 import { existingAccountReads, type AccountRead, type AccountReads } from '../account-reads';
 import type { OffboardingContext } from '../offboarding/context';
 import { runStage, type StageName } from '../offboarding';
+import { withoutBlockGroup } from '../offboarding/block-group';
 import type { ProcessingDeps } from '../deps';
 import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
@@ -74,7 +75,7 @@ export async function runLeaver(
   await runner.run('remove-groups', async () => {
     const memberOf = groupsIn(await reads.memberships());
     const removable = policy.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps);
-    return applyMembershipChanges(user, [], removable, deps);
+    return applyMembershipChanges(user, [], await withoutBlockGroup(removable, deps), deps);
   });
   const licences = grace > 0 ? await scheduleLicenceRemoval(leaveAt, grace, runner) : await removeLicencesPhase(user, reads, runner, deps, leaveAt);
   paused = await stage('offboarded');

@@ -1,5 +1,8 @@
 import type { FlowResult } from '../flows/flow-result';
 import type { OffboardingContext } from './context';
+import { addToBlockGroup } from './block-group';
+import { actOnDevices } from './devices';
+import { removeAuthenticationMethods } from './sign-in-methods';
 import { moveDirectReports } from './direct-reports';
 import { handOverOneDrive } from './files';
 import { handOverGroupOwnership } from './ownership';
@@ -23,7 +26,7 @@ export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = 
   /** Before the first change: the snapshot an undo restores from. */
   beforeFirstChange: [takeSnapshot],
   /** After sign-in off and sessions revoked: authentication methods, the blocked group, devices. */
-  closeAccess: [],
+  closeAccess: [addToBlockGroup, removeAuthenticationMethods, actOnDevices],
   /** Custom steps at `access-closed`. */
   accessClosed: [],
   /** Automatic replies, forwarding, OneDrive access, ownership, direct reports. */
