@@ -165,6 +165,25 @@ describe('a leaver with every way in closed', () => {
     expect(host.simulator!.state.groups.get([...host.simulator!.state.groups.values()].find((g) => g.displayName === BLOCK_GROUP)!.id)!.memberIds.length).toBe(membersBefore);
   });
 
+  it('when Graph will not remove the last methods in any order (the default is an alternate phone), then the event stops naming them and what to do, never claiming they are gone', async () => {
+    await postAndWait(host, hrEvent('joiner', worker('OA250')));
+    const user = userOf(host, 'OA250');
+    seedAuthenticationMethods(host.simulator!.state, user.id, [
+      { type: 'fido2', displayName: 'Blue key' },
+      { type: 'phone', phoneType: 'mobile', phoneNumber: '+44 7700900999' },
+      { type: 'phone', phoneType: 'alternateMobile', phoneNumber: '+44 7700900888', isDefault: true },
+    ]);
+    const left = await postAndWait(host, hrEvent('leaver', worker('OA250')));
+    expect(left).toMatchObject({ status: 'dead-lettered', error: { code: 'remove-authentication-methods: AuthenticationMethodNotRemovable' } });
+    const message = String((left.error as { message: string }).message);
+    expect(message).toMatch(/phone \(alternateMobile\).*Cannot delete default method/);
+    expect(message).toMatch(/phone \(mobile\)/);
+    expect(message).toContain('removed before that: FIDO2');
+    expect(message).not.toMatch(/7700900/);
+    const methods = (await tenant(host).graph('GET', `/users/${user.id}/authentication/methods`)).json as { value: { '@odata.type': string }[] };
+    expect(methods.value.filter((m) => m['@odata.type'] === '#microsoft.graph.phoneAuthenticationMethod')).toHaveLength(2);
+  });
+
   it('when the leaver is planned (dry run), then each step says what it would do and nothing changes', async () => {
     await postAndWait(host, hrEvent('joiner', worker('OA300')));
     const user = userOf(host, 'OA300');
