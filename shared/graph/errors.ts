@@ -20,6 +20,11 @@ export type GraphFailureKind =
   | 'already-done'
   /** Another object holds a unique value we asked for (UPN, mailNickname). */
   | 'conflict'
+  /**
+   * Exchange Online has no mailbox for the user (no Exchange licence, hosted on-premises, or not
+   * provisioned yet): a mail call cannot succeed until that changes.
+   */
+  | 'no-mailbox'
   /** Retrying will not help until a person fixes data, permissions or configuration. */
   | 'permanent';
 
@@ -46,6 +51,13 @@ const uniqueValueTaken = /another object with the same value for property/i;
  */
 const noOneDrive = /unable to retrieve user's mysite url/i;
 /**
+ * Exchange's 404 codes for "this user has no mailbox Graph can reach":
+ * https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/rest-api-is-not-yet-supported-for-this-mailbox-error
+ * (MailboxNotEnabledForRESTAPI, MailboxNotSupportedForRESTAPI) and https://learn.microsoft.com/graph/known-issues
+ * (ErrorNonExistentMailbox, "The SMTP address has no mailbox associated with it.").
+ */
+const noMailbox = new Set(['MailboxNotEnabledForRESTAPI', 'MailboxNotSupportedForRESTAPI', 'ErrorNonExistentMailbox']);
+/**
  * Graph's 400 while an added member or the group has not replicated. The first wording is the one
  * documented (https://learn.microsoft.com/graph/api/group-post-members, /group-update: "The
  * source resource object or one of the objects being referenced don't exist.", beta pages "do
@@ -59,6 +71,7 @@ const transientNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT'
 /** Status codes whose errors are about the request itself, so retrying as is cannot help. */
 function kindForStatus(status: number, code: string, message: string): GraphFailureKind {
   if (status === 429 || status === 502 || status === 503 || status === 504 || status === 500) return 'transient';
+  if (noMailbox.has(code)) return 'no-mailbox';
   if (status === 404) return 'not-found';
   if (status === 400 && (alreadyMember.test(message) || alreadyRemoved.test(message))) return 'already-done';
   if (status === 400 && notReplicated.test(message)) return 'replicating';

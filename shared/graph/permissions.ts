@@ -27,7 +27,8 @@ export const GRAPH_APP_ROLES = [
  * scripts/grant-graph-permissions.sh …`). CREDENTIAL_DELIVERY is the app setting;
  * ROLE_ASSIGNABLE_GROUPS=manage stands for `"roleAssignableGroups": "manage"` in any tenant's rules,
  * OFFBOARD_FILES=on for `leaver.files.managerAccess`, OFFBOARD_OWNERSHIP=on for
- * `leaver.ownership.groups: "hand-to-manager"`.
+ * `leaver.ownership.groups: "hand-to-manager"`, OFFBOARD_MAIL=on for `leaver.mail` (automatic replies or
+ * forwarding), NOTIFY_MANAGER=email for `leaver.notifyManager.channel: "email"`.
  */
 export const CONDITIONAL_GRAPH_APP_ROLES = [
   ['UserAuthMethod-TAP.ReadWrite.All', 'CREDENTIAL_DELIVERY=webhook'],
@@ -48,6 +49,8 @@ export const CONDITIONAL_GRAPH_APP_ROLES = [
   ['Files.ReadWrite.All', 'OFFBOARD_FILES=on'],
   ['Group.ReadWrite.All', 'OFFBOARD_OWNERSHIP=on'],
   ['Application.Read.All', 'OFFBOARD_OWNERSHIP=on'],
+  ['MailboxSettings.ReadWrite', 'OFFBOARD_MAIL=on'],
+  ['Mail.Send', 'NOTIFY_MANAGER=email'],
 ] as const;
 
 export type GraphAppRole = (typeof GRAPH_APP_ROLES)[number] | (typeof CONDITIONAL_GRAPH_APP_ROLES)[number][0];
@@ -76,6 +79,10 @@ const MEMBERS: RoutePermission = {
 const FILES: RoutePermission = {
   roles: ['Files.ReadWrite.All'],
   why: "give a leaver's manager access to the leaver's OneDrive (the least an app may share another user's files with)",
+};
+const MAILBOX: RoutePermission = {
+  roles: ['MailboxSettings.ReadWrite'],
+  why: "a leaver's automatic replies and the inbox rule that forwards to the manager (not their mail: MailboxSettings.* reads and writes settings and rules only)",
 };
 const TAP: RoutePermission = { roles: ['UserAuthMethod-TAP.ReadWrite.All'], why: 'issue and replace Temporary Access Passes (no other authentication method)' };
 /** Deleting a leaver's method of one type: that type's own permission, never every method's (nor the password's). */
@@ -146,6 +153,11 @@ export const GRAPH_ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> 
     roles: ['Policy.Read.AuthenticationMethod'],
     why: "the tenant's Temporary Access Pass policy (on or off, lifetime bounds, one-time use) before issuing a pass",
   },
+  'GET /users/{id}/mailboxSettings/automaticRepliesSetting': MAILBOX,
+  'PATCH /users/{id}/mailboxSettings': MAILBOX,
+  'GET /users/{id}/mailFolders/inbox/messageRules': MAILBOX,
+  'POST /users/{id}/mailFolders/inbox/messageRules': MAILBOX,
+  'POST /users/{id}/sendMail': { roles: ['Mail.Send'], why: "the manager's summary by e-mail from the configured mailbox; scope it to that mailbox with Exchange's RBAC for Applications (docs/permissions.md)" },
   // Items of a batch are checked as the requests they carry.
   'POST /$batch': { roles: [], why: 'a container; each item needs its own permission' },
 };

@@ -5,6 +5,7 @@ import { actOnDevices } from './devices';
 import { removeAuthenticationMethods } from './sign-in-methods';
 import { moveDirectReports } from './direct-reports';
 import { handOverOneDrive } from './files';
+import { handOverMail } from './mail';
 import { handOverGroupOwnership } from './ownership';
 import { takeSnapshot } from './snapshot';
 
@@ -30,7 +31,7 @@ export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = 
   /** Custom steps at `access-closed`. */
   accessClosed: [],
   /** Automatic replies, forwarding, OneDrive access, ownership, direct reports. */
-  handOver: [handOverOneDrive, handOverGroupOwnership, moveDirectReports],
+  handOver: [handOverMail, handOverOneDrive, handOverGroupOwnership, moveDirectReports],
   /** Custom steps at `before-licences` (e.g. convert the mailbox to a shared one). */
   beforeLicences: [],
   /** Custom steps at `offboarded`, then the manager's summary. */
