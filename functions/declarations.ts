@@ -9,6 +9,7 @@ import { processEventFunction } from './process-event';
 import { tenantHrEventsFunction } from './tenant-hr-events';
 import { tenantsListFunction, tenantsReloadFunction } from './tenants';
 import { ticketRequestsFunction } from './ticket-requests';
+import { undoLeaverFunction } from './undo-leaver';
 
 /** Every function of the app: registered with Azure by `index.ts`, served locally by dev/local-host. */
 export const functionDeclarations: readonly FunctionDeclaration[] = [
@@ -26,4 +27,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   licenceReportFunction,
   tenantsListFunction,
   tenantsReloadFunction,
+  undoLeaverFunction,
 ];

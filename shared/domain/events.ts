@@ -14,7 +14,8 @@ export const HOME_TENANT = 'default';
 export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire', 'access'] as const;
 export type LifecycleEventType = (typeof EVENT_TYPES)[number];
 
-export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'ticket'] as const;
+/** `manage`: an operator's request through the manage routes (an undo of a leaver), never an HR feed or a ticket. */
+export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'ticket', 'manage'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** eventIds become Service Bus messageIds (≤128 chars) and Table Storage keys (no / \ # ?). */
@@ -92,11 +93,21 @@ export const lifecycleEventSchema = z
     employee: employeeSchema,
     /** Required for `access` events, refused on every other type. */
     change: accessChangeSchema.optional(),
+    /**
+     * An undo of a leaver: this rehire restores the account from the snapshot that leaver took.
+     * Only the manage route (`POST /api/manage/workers/{employeeId}/undo-leaver`, source `manage`)
+     * makes one; an HR feed or a ticket carrying it is refused.
+     */
+    restore: z.object({ snapshotOf: eventIdSchema }).strict().optional(),
   })
   .strict()
   .superRefine((event, ctx) => {
     if (event.type === 'access' && !event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is required for an access event' });
     if (event.type !== 'access' && event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is only allowed on an access event' });
+    if (event.restore && (event.type !== 'rehire' || event.source !== 'manage')) {
+      ctx.addIssue({ code: 'custom', path: ['restore'], message: 'is only allowed on an undo of a leaver, which the manage route makes' });
+    }
+    if (event.source === 'manage' && !event.restore) ctx.addIssue({ code: 'custom', path: ['source'], message: "'manage' events are undos of a leaver and carry restore" });
   });
 
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
@@ -130,8 +141,8 @@ export function tenantScopedEventId(tenantId: string, eventId: string): string {
  * are the same event exactly when this is the same.
  */
 export function eventFingerprint(event: Omit<LifecycleEvent, 'eventId' | 'occurredAt'>): string {
-  const { type, tenantId, source, effectiveAt, employee, change } = event;
-  return createHash('sha256').update(canonicalJson({ type, tenantId, source, effectiveAt, employee, change })).digest('hex').slice(0, 32);
+  const { type, tenantId, source, effectiveAt, employee, change, restore } = event;
+  return createHash('sha256').update(canonicalJson({ type, tenantId, source, effectiveAt, employee, change, restore })).digest('hex').slice(0, 32);
 }
 
 /**

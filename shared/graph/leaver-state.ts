@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graphCall } from './errors';
+import { graphCall, GraphRequestError } from './errors';
 import { graphPath } from './odata';
+import { USER_SELECT, type DirectoryUser } from './users';
 
 /** A user as a leaver snapshot names them: enough to find the object again and to say who it is. */
 export interface UserRef {
@@ -41,4 +42,14 @@ export async function listAuthenticationMethodTypes(client: Client, userId: stri
   const items = await allPages('list authentication methods', client, graphPath`/users/${userId}/authentication/methods`);
   const types = items.map((i) => String(i['@odata.type'] ?? 'unknown').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, ''));
   return [...new Set(types)].sort();
+}
+
+/** A user in deleted items by object id (restorable for 30 days), or undefined when it is not there. */
+export async function getDeletedUser(client: Client, userId: string): Promise<DirectoryUser | undefined> {
+  try {
+    return (await graphCall('get deleted user', () => client.api(graphPath`/directory/deletedItems/${userId}`).select(USER_SELECT.join(',')).get())) as DirectoryUser;
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.failure.kind === 'not-found') return undefined;
+    throw error;
+  }
 }

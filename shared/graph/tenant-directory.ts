@@ -93,9 +93,11 @@ export class TenantDirectory {
         value.then((g) => g ?? this.groups.delete(ref), () => this.groups.delete(ref));
       }
     }
+    // Taken before the first await: an unknown group's entry is dropped as soon as the request answers.
+    const pending = refs.map((ref) => [ref, (this.groups.get(ref) as Cached<DirectoryGroup | undefined>).value] as const);
     const resolved = new Map<string, DirectoryGroup>();
-    for (const ref of refs) {
-      const group = await (this.groups.get(ref) as Cached<DirectoryGroup | undefined>).value;
+    for (const [ref, value] of pending) {
+      const group = await value;
       if (group) resolved.set(ref, group);
     }
     return resolved;

@@ -1,5 +1,6 @@
 import type { Employee } from '../domain/events';
 import type { JoinerPolicy, LeaverPolicy } from './leaver-policy';
+import type { RehirePolicy } from './rehire-policy';
 
 /** A licence the rules want a worker to hold. */
 export interface LicenceNeed {
@@ -32,6 +33,8 @@ export interface AccessPolicy {
   ruleManagedSkus(): ReadonlySet<string>;
   leaver: LeaverPolicy;
   joiner: JoinerPolicy;
+  /** Absent: a rehire does not restore from its leaver's snapshot. */
+  rehire?: RehirePolicy;
   protection: ProtectionPolicy;
   massLeaver?: MassLeaverPolicy;
   /** Whether members of role-assignable groups are changed (`manage`) or only reported; absent: `leave-alone`. */

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { Employee } from '../domain/events';
 import type { AccessPolicy, LicenceNeed } from './access-policy';
 import { joinerPolicySchema, leaverPolicySchema } from './leaver-policy';
+import { rehirePolicySchema } from './rehire-policy';
 
 /**
  * The rules file: which groups and licences a worker gets from HR attributes, what happens to
@@ -42,6 +43,7 @@ export const rulesFileSchema = z
     licenceRules: z.array(licenceRuleSchema).default([]),
     leaver: leaverPolicySchema.default(() => leaverPolicySchema.parse({})),
     joiner: joinerPolicySchema.default(() => joinerPolicySchema.parse({})),
+    rehire: rehirePolicySchema.default(() => rehirePolicySchema.parse({})),
     protected: z
       .object({
         userPrincipalNames: z.array(z.string().min(3)).default([]),
@@ -116,6 +118,7 @@ export function createAccessPolicy(rules: RulesFile): AccessPolicy {
     ruleManagedSkus: () => managedSkus,
     leaver: rules.leaver,
     joiner: rules.joiner,
+    rehire: rules.rehire,
     protection: rules.protected,
     ...(rules.massLeaver ? { massLeaver: rules.massLeaver } : {}),
     roleAssignableGroups: rules.roleAssignableGroups,

@@ -24,6 +24,9 @@ function wellFormed(result: IntakeResult, from: 'hr' | 'ticket'): void {
   for (const event of result.events) {
     expect(lifecycleEventSchema.safeParse(event).success).toBe(true);
     if (from === 'hr') expect(HR_TYPES.has(event.type)).toBe(true);
+    // An undo of a leaver comes only from the manage route.
+    expect(event.restore).toBeUndefined();
+    expect(event.source).not.toBe('manage');
     expect(event.tenantId).toBe('default');
   }
 }

@@ -13,10 +13,10 @@ const segment = fc.oneof(
 );
 
 describe('routes under fuzzing', () => {
-  it('when a route parameter holds anything at all, then the status routes answer 2xx or 4xx, never 5xx', async () => {
+  it('when a route parameter holds anything at all, then the status routes and the undo route answer 2xx or 4xx, never 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(segment, segment, segment, fc.constantFrom('GET', 'POST'), async (id, tenant, sig, method) => {
-        for (const path of [`/api/events/${id}`, `/api/hr/events/${id}?sig=${sig}`, `/api/hr/tenants/${tenant}/events/${id}?sig=${sig}`, `/api/hr/tenants/${tenant}/events`]) {
+        for (const path of [`/api/events/${id}`, `/api/hr/events/${id}?sig=${sig}`, `/api/hr/tenants/${tenant}/events/${id}?sig=${sig}`, `/api/hr/tenants/${tenant}/events`, `/api/manage/workers/${id}/undo-leaver?tenant=${tenant}`]) {
           const response = await fetch(`${t.host.url}${path}`, { method, ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
           await response.text();
           expect({ path, status: response.status }).toEqual({ path, status: expect.any(Number) });

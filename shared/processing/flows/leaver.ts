@@ -9,6 +9,7 @@ import { withoutBlockGroup } from '../offboarding/block-group';
 import type { ProcessingDeps } from '../deps';
 import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
+import { undoOfLeaver } from '../undo/undo-event';
 import { applyMembershipChanges } from '../steps/access';
 import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/account';
 import { findUser } from '../steps/find-user';
@@ -110,6 +111,11 @@ async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, run
     await runner.run('remove-licences', async () => ({ outcome: 'skipped', detail: 'the account is enabled again (rehired?); licences kept' }));
     return {};
   }
+  const undo = await undoOfLeaver(runner.record, deps.ledger);
+  if (undo) {
+    await runner.run('remove-licences', async () => ({ outcome: 'skipped', detail: `the leaver was undone (${undo.eventId}); licences kept` }));
+    return {};
+  }
   await runner.run('remove-licences', async () => {
     const held = await reads.licences();
     // A licence that comes through a group goes with the membership; assignLicense cannot remove it, so it is reported, not fought.
@@ -132,6 +138,9 @@ async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, run
 async function deletePhase(user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps): Promise<FlowResult> {
   await runner.run('delete-account', async () => {
     if (user.accountEnabled) return { outcome: 'skipped', detail: 'the account is enabled again (rehired?); not deleted' };
+    // An undo may have left sign-in off (it was off before the leaver): it keeps the account all the same.
+    const undo = await undoOfLeaver(runner.record, deps.ledger);
+    if (undo) return { outcome: 'skipped', detail: `the leaver was undone (${undo.eventId}); not deleted` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would soft-delete ${user.userPrincipalName} (restorable for 30 days)` };
     const deleted = await deleteUser(deps.graph, user.id);
     return deleted

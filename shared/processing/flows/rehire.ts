@@ -11,6 +11,8 @@ import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
 import { restoreAccount } from '../steps/restore-user';
+import { offerLeaverSnapshot } from '../undo/rehire-restore';
+import { runUndoLeaver } from './undo-leaver';
 
 /**
  * Rehire: the old account if it still exists, restored from deleted items within its 30 days
@@ -18,6 +20,7 @@ import { restoreAccount } from '../steps/restore-user';
  * cleared and the joiner rules applied again.
  */
 export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+  if (event.restore) return runUndoLeaver(event, runner, deps);
   let user: DirectoryUser | undefined = await findUser(event, runner, deps);
   let created = false;
   // A restore that cannot finish stops the event here: a new account is made only when none was deleted.
@@ -41,6 +44,7 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
   await linkManager(event, account, reads, runner, deps);
   await reconcileGroups(event, account, runner, deps, { removeUnwanted: !created, reads });
   await reconcileLicences(event, account, runner, deps, { removeUnwanted: !created, reads });
+  if (!created) await offerLeaverSnapshot(event, account, reads, runner, deps);
   await linkWaitingReports(event, account, runner, deps);
   await issueTemporaryAccessPass(event, account, 'rehire', runner, deps);
 }
