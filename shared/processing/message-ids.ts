@@ -25,9 +25,12 @@ export function deferMessageId(eventId: string, phase: EventPhase | undefined, a
   return withIdSuffix(eventId, `${phasePart(phase)}~r${attempt}~d${deferral}`);
 }
 
-/** `<eventId>~<phase>` for a later phase (a leaver's licences, then deletion); `<eventId>~due` for the event at its effective time. */
-export function scheduledMessageId(eventId: string, phase: EventPhase | undefined): string {
-  return withIdSuffix(eventId, phase ? `~${phase}` : '~due');
+/**
+ * `<eventId>~<phase>` for a later phase (a leaver's licences, then deletion); `<eventId>~due` for the
+ * event at its effective time; `<eventId>~<key>` for a copy its flow names (a custom step's deadline).
+ */
+export function scheduledMessageId(eventId: string, phase: EventPhase | undefined, key?: string): string {
+  return withIdSuffix(eventId, key ? `~${key}` : phase ? `~${phase}` : '~due');
 }
 
 /**

@@ -9,7 +9,7 @@ export type ProcessOutcome = { inLane?: boolean } & (
   | { kind: 'succeeded'; record: EventRecord }
   | { kind: 'skipped'; record: EventRecord; reason: string }
   /** Not due yet (a leaver's effective date, a later leaver phase): re-send at `at`. */
-  | { kind: 'scheduled'; record: EventRecord; at: Date; phase?: EventPhase; reason: string }
+  | { kind: 'scheduled'; record: EventRecord; at: Date; phase?: EventPhase; reason: string; key?: string }
   /** An earlier event of the same worker is being retried: run after it (re-send at `at`). */
   | { kind: 'waiting'; record: EventRecord; at: Date; reason: string }
   /**

@@ -59,7 +59,7 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
     if (result.schedule) {
       const { at, reason } = result.schedule;
       const record = await runner.patch((r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString() }));
-      return { kind: 'scheduled', record, at, reason, ...(result.schedule.phase ? { phase: result.schedule.phase } : {}) };
+      return { kind: 'scheduled', record, at, reason, ...(result.schedule.phase ? { phase: result.schedule.phase } : {}), ...(result.schedule.key ? { key: result.schedule.key } : {}) };
     }
     const record = await runner.patch((r) => finished(r, deps.now()));
     return { kind: 'succeeded', record };

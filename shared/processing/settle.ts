@@ -113,7 +113,7 @@ export async function settleOutcome(
       await deps.processingQueue.scheduleMessages(
         {
           ...copy,
-          messageId: scheduledMessageId(event.eventId, outcome.phase),
+          messageId: scheduledMessageId(event.eventId, outcome.phase, outcome.key),
           applicationProperties: { ...copy.applicationProperties, ...copyCounterProperties(carried), ...(outcome.phase ? { [PHASE_PROPERTY]: outcome.phase } : {}) },
         },
         outcome.at,
