@@ -32,6 +32,22 @@ const isoDate = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 const optionalText = (max: number) => z.string().trim().min(1).max(max).optional();
 
+/**
+ * Attributes a source may clear by sending them as null (Entra's /bulkUpload cannot: a null there
+ * is ignored). Not clearable: the names Entra requires (displayName, userPrincipalName), the
+ * usageLocation licences depend on, the manager (a reference, not an attribute) and the leave date
+ * (the leaver flow owns it).
+ */
+export const CLEARABLE_ATTRIBUTES = ['givenName', 'surname', 'department', 'jobTitle', 'employeeType', 'companyName', 'officeLocation', 'city', 'country', 'mobilePhone', 'hireDate'] as const;
+export type ClearableAttribute = (typeof CLEARABLE_ATTRIBUTES)[number];
+
+/** A UPN Entra accepts: its allowed characters before the @, a domain after it (the tenant's is checked at intake). */
+const upnCandidate = z
+  .string()
+  .trim()
+  .max(113)
+  .regex(/^[A-Za-z0-9'_!#^~-]+(\.[A-Za-z0-9'_!#^~-]+)*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, "must be a userPrincipalName (letters, digits and ' . - _ ! # ^ ~ before the @)");
+
 export const employeeSchema = z
   .object({
     /** The HR system's immutable worker key; matched against Entra's `employeeId` (max 16 chars there). */
@@ -54,6 +70,12 @@ export const employeeSchema = z
     hireDate: isoDate.optional(),
     leaveDate: isoDate.optional(),
     managerEmployeeId: z.string().trim().min(1).max(16).optional(),
+    /** Entra's accountEnabled as the source states it (SCIM `active`): true on a joiner enables an existing disabled account. */
+    accountEnabled: z.boolean().optional(),
+    /** UPNs to try in order when the account is created (a mapping's SelectUniqueValue): the first one free in the tenant is used. */
+    upnCandidates: z.array(upnCandidate).min(1).max(16).optional(),
+    /** Attributes the source sent as null: they are cleared in Entra. */
+    clear: z.array(z.enum(CLEARABLE_ATTRIBUTES)).min(1).max(CLEARABLE_ATTRIBUTES.length).optional(),
   })
   .strict();
 
@@ -94,6 +116,11 @@ export const lifecycleEventSchema = z
     /** Required for `access` events, refused on every other type. */
     change: accessChangeSchema.optional(),
     /**
+     * The sender's names of the naming attributes, when a mapped source (SCIM, CSV) left them
+     * without letters: a joiner that cannot build a UPN then names the field the sender knows.
+     */
+    sourceFields: z.partialRecord(z.enum(['givenName', 'surname']), z.string().min(1).max(300)).optional(),
+    /**
      * An undo of a leaver: this rehire restores the account from the snapshot that leaver took.
      * Only the manage route (`POST /api/manage/workers/{employeeId}/undo-leaver`, source `manage`)
      * makes one; an HR feed or a ticket carrying it is refused.
@@ -104,11 +131,25 @@ export const lifecycleEventSchema = z
   .superRefine((event, ctx) => {
     if (event.type === 'access' && !event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is required for an access event' });
     if (event.type !== 'access' && event.change) ctx.addIssue({ code: 'custom', path: ['change'], message: 'is only allowed on an access event' });
+    employeeConsistency(event, ctx);
     if (event.restore && (event.type !== 'rehire' || event.source !== 'manage')) {
       ctx.addIssue({ code: 'custom', path: ['restore'], message: 'is only allowed on an undo of a leaver, which the manage route makes' });
     }
     if (event.source === 'manage' && !event.restore) ctx.addIssue({ code: 'custom', path: ['source'], message: "'manage' events are undos of a leaver and carry restore" });
   });
+
+/** What the employee's newer fields may say, for the event's type. */
+function employeeConsistency(event: { type: LifecycleEventType; employee: Employee }, ctx: z.RefinementCtx): void {
+  const { employee } = event;
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['employee', field], message });
+  if (employee.accountEnabled === true && !['joiner', 'rehire'].includes(event.type)) issue('accountEnabled', 'true is only meaningful on a joiner or rehire');
+  if (employee.accountEnabled === false && event.type !== 'leaver') issue('accountEnabled', 'false is only meaningful on a leaver');
+  if (employee.upnCandidates && employee.userPrincipalName) issue('upnCandidates', 'may not be given with userPrincipalName');
+  for (const field of employee.clear ?? []) {
+    if (employee[field] !== undefined) issue('clear', `lists ${field}, which also has a value`);
+  }
+  if (employee.clear && new Set(employee.clear).size !== employee.clear.length) issue('clear', 'lists an attribute twice');
+}
 
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 export type LifecycleEventInput = z.input<typeof lifecycleEventSchema>;
