@@ -200,6 +200,27 @@ function crossFieldProblems(input: Record<string, string>): string[] {
 }
 
 export type Settings = Readonly<z.infer<typeof settingsSchema>>;
+
+/** The shortest HMAC secret an app setting may hold (HR secrets, custom steps' keys). */
+export const MIN_SECRET_LENGTH = 32;
+
+export type NamedSetting = { ok: true; value: string } | { ok: false; problem: string };
+
+/**
+ * An app setting that configuration names instead of holding (a custom step's `secretSetting` or
+ * `urlSetting`, as a tenant names its `hrWebhookSecretSetting`), read from the environment the
+ * settings come from: a Key Vault reference in Azure, so the rules file holds no secret. A problem
+ * names the setting, never its value. The app's own settings cannot be named: a rules file must not
+ * make the app sign with — or send out — its HR secret or a connection string.
+ */
+export function readNamedSetting(env: NodeJS.ProcessEnv, name: string, options: { minLength?: number } = {}): NamedSetting {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { ok: false, problem: `${name} is not an app setting name` };
+  if ((SETTING_NAMES as readonly string[]).includes(name)) return { ok: false, problem: `app setting ${name} is one of the app's own settings; name a setting of its own` };
+  const value = env[name];
+  if (value === undefined || value === '') return { ok: false, problem: `app setting ${name} is not set` };
+  if (options.minLength !== undefined && value.length < options.minLength) return { ok: false, problem: `app setting ${name} must be at least ${options.minLength} characters` };
+  return { ok: true, value };
+}
 export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof z.infer<typeof settingsSchema>)[];
 
 export class ConfigurationError extends Error {

@@ -1,5 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Settings } from '../config/settings';
+import type { NamedSetting, Settings } from '../config/settings';
 import type { TenantDirectory } from '../graph/tenant-directory';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
@@ -21,6 +21,8 @@ export interface ProcessingDeps {
   mode: 'apply' | 'plan';
   /** Where Temporary Access Passes go; absent: none are issued (self-service sign-in). */
   credentials?: CredentialChannel;
+  /** An app setting the tenant's rules name (a custom step's key), never logged; absent: none can be read. */
+  namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
 }
 
 /** The absolute Graph root used in `@odata.id` references. */
@@ -45,5 +47,6 @@ export function tenantDeps(
     settings: tenant.settings,
     now: shared.now,
     ...(shared.credentials ? { credentials: shared.credentials } : {}),
+    ...(tenant.namedSetting ? { namedSetting: tenant.namedSetting } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ConfigurationError, type Settings } from '../config/settings';
+import { ConfigurationError, readNamedSetting, type NamedSetting, type Settings } from '../config/settings';
 import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
 import type { AccessPolicy } from '../rules/access-policy';
@@ -26,6 +26,8 @@ export interface ReadyTenant {
    */
   settings: Settings;
   policy: AccessPolicy;
+  /** An app setting this tenant's rules name (a custom step's key or URL), read like its HR secret; not enumerable. */
+  namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
   licencePrices?: Record<string, number>;
   /** Changes whenever this tenant's configuration does (a hash of the validated config + secret's hash): services built for an older revision are rebuilt. */
   revision: string;
@@ -171,6 +173,7 @@ export class TenantRegistry {
     const tenant = readyTenant(
       { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, policy, revision: revisionOf({ home: rest }, hrWebhookSecret) },
       this.settings,
+      this.env,
     );
     return { key: HOME_TENANT, state: 'ready', displayName: tenant.displayName, tenant };
   }
@@ -235,6 +238,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       revision: revisionOf(config, hrWebhookSecret),
     },
     tenantSettings,
+    env,
   );
   return { key, state: 'ready', displayName: config.displayName, tenant };
 }
@@ -267,8 +271,9 @@ function checkEntry(entry: TenantSourceEntry, settings: Settings, env: NodeJS.Pr
   return { key, origin: entry.origin, issues, ...(parsed.success ? { config: parsed.data } : {}) };
 }
 
-function readyTenant(fields: Omit<ReadyTenant, 'settings'>, settings: Settings): ReadyTenant {
-  return Object.freeze(Object.defineProperty({ ...fields }, 'settings', { value: settings, enumerable: false }) as ReadyTenant);
+function readyTenant(fields: Omit<ReadyTenant, 'settings' | 'namedSetting'>, settings: Settings, env: NodeJS.ProcessEnv): ReadyTenant {
+  const namedSetting = (name: string, options?: { minLength?: number }) => readNamedSetting(env, name, options);
+  return Object.freeze(Object.defineProperties({ ...fields }, { settings: { value: settings, enumerable: false }, namedSetting: { value: namedSetting, enumerable: false } }) as ReadyTenant);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
