@@ -1,4 +1,5 @@
 import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
+import { customStepCallbackFunction } from './callbacks';
 import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
 import { hrEventStatusFunction, tenantHrEventStatusFunction } from './hr-event-status';
@@ -27,5 +28,6 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   licenceReportFunction,
   tenantsListFunction,
   tenantsReloadFunction,
+  customStepCallbackFunction,
   undoLeaverFunction,
 ];

@@ -265,6 +265,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CREDENTIAL_WEBHOOK_URL', value: credentialWebhookUrl }
         { name: 'CREDENTIAL_WEBHOOK_SECRET', value: empty(credentialWebhookSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${credentialSecret.properties.secretUri})' }
         { name: 'TAP_LIFETIME_MINUTES', value: '480' }
+        // Where custom steps' receivers call back (POST /api/callbacks/{token}): this app's default host name.
+        { name: 'CALLBACK_BASE_URL', value: 'https://${names.app}.azurewebsites.net' }
         { name: 'LICENCE_AUDIT_SCHEDULE', value: '0 0 6 * * *' }
         { name: 'LICENCE_LOW_STOCK_THRESHOLD', value: '5' }
         { name: 'LICENCE_INACTIVE_DAYS', value: '90' }

@@ -113,6 +113,9 @@ export const settingsSchema = z
       .min(32, 'must be at least 32 characters')
       .optional()
       .describe('HMAC-SHA256 secret the credential webhook is signed with (Key Vault reference in Azure).'),
+    CALLBACK_BASE_URL: httpsOrLoopbackUrl
+      .optional()
+      .describe('Public base URL of this Function App (https://<app>.azurewebsites.net, or the front door before it): a custom step that waits gives its receiver `<this>/api/callbacks/<token>` to call back. Locally http://localhost:7071 when unset.'),
     TAP_LIFETIME_MINUTES: z.coerce
       .number()
       .int()

@@ -35,7 +35,30 @@ export interface EventRecord {
   nextAttemptAt?: string;
   /** Directory object id once known, so a redelivery resumes against the same user. */
   userId?: string;
+  /** While a custom step waits for its callback (shared/processing/custom-steps). Never shown in a status view. */
+  customStepWait?: CustomStepWait;
   error?: { step?: string; code: string; message: string };
+}
+
+/**
+ * The custom step an event waits for (or waited for last): what its callback is checked against,
+ * the callback once it came, and while it waits the event itself, so the callback can put a copy of
+ * it back on the queue (the event body lives nowhere else the callback can read). Holds no secret:
+ * the callback token is derived from the step's secret when needed, never kept.
+ */
+export interface CustomStepWait {
+  /** The ledger step, `custom:<name>`. */
+  step: string;
+  point: string;
+  callId: string;
+  /** Set once the receiver acknowledged the call; until then a redelivery calls again. */
+  calledAt?: string;
+  deadline?: string;
+  callback?: { outcome: 'succeeded' | 'failed'; message?: string; at: string };
+  /** Until the wait ends: the event, for the callback's copy. */
+  event?: LifecycleEvent;
+  /** When the flow took the callback or gave up at the deadline; kept so a repeated callback gets the same answer. */
+  endedAt?: string;
 }
 
 /**

@@ -33,6 +33,11 @@ export function scheduledMessageId(eventId: string, phase: EventPhase | undefine
   return withIdSuffix(eventId, key ? `~${key}` : phase ? `~${phase}` : '~due');
 }
 
+/** `<eventId>~cb<callId>`: the copy a custom step's callback sends to resume the event, one per call however often the receiver calls back. */
+export function resumeMessageId(eventId: string, callId: string): string {
+  return withIdSuffix(eventId, `~cb${callId}`);
+}
+
 /**
  * How many copies of each kind an event has had: retries (attempts), waits behind its worker's
  * lane, deferrals. Every copy carries all three forward and bumps its own, so the ids above never

@@ -87,8 +87,7 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
 async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {
   switch (event.type) {
     case 'joiner':
-      await runJoiner(event, runner, deps);
-      return {};
+      return runJoiner(event, runner, deps);
     case 'mover':
       await runMover(event, runner, deps);
       return {};

@@ -23,12 +23,15 @@ export const customStepSchema = <P extends readonly [string, ...string[]]>(point
       name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lower-case letters, digits and dashes'),
       at: z.enum(points),
       /** HTTPS only; the host must not be loopback outside local development (checked when called). */
-      url: z.url({ protocol: /^https$/ }),
+      url: z.url({ protocol: /^https$/ }).optional(),
+      /** Instead of `url`: the app setting holding it, for a URL that carries its own credential (a Logic App trigger's `sig`, an Automation webhook's `token`). */
+      urlSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name').optional(),
       /** The app setting holding the HMAC key the call is signed with (never the key itself). */
       secretSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name'),
       wait: z.object({ timeoutMinutes: z.number().int().min(1).max(7 * 24 * 60) }).strict().optional(),
     })
-    .strict();
+    .strict()
+    .refine((step) => (step.url === undefined) !== (step.urlSetting === undefined), { message: 'needs exactly one of url and urlSetting', path: ['url'] });
 
 const deviceActions = z
   .object({

@@ -96,7 +96,13 @@ describe('who may read what', () => {
 
   it('when a route is open to a function key, then it is an HR route that checks its own signature', () => {
     const open = http.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
-    expect(open).toEqual(['hr-event-status', 'hr-events', 'tenant-hr-event-status', 'tenant-hr-events']);
+    expect(open).toEqual(['custom-step-callback', 'hr-event-status', 'hr-events', 'tenant-hr-event-status', 'tenant-hr-events']);
+  });
+
+  it('when a route needs no key at all, then it is the custom-step callback, whose signed token and signed body are its authentication', () => {
+    // A Logic App or runbook is given only the callback URL and cannot easily hold our function key.
+    const anonymous = http.filter((d) => d.authLevel === 'anonymous').map((d) => d.name);
+    expect(anonymous).toEqual(['custom-step-callback']);
   });
 
   it("when an HR system follows the status URL it was given, then it sees its event; with another event's or tenant's link it sees nothing", async () => {

@@ -10,12 +10,16 @@ import { findUser } from '../steps/find-user';
 import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
+import { joinerCustomSteps } from '../custom-steps/joiner-points';
+import type { FlowResult } from './flow-result';
 
 /**
  * Joiner: the account, its manager, rule-based groups and licences. A joiner for a worker who
- * already has an account (an HR upsert, a re-post) reconciles it like a mover.
+ * already has an account (an HR upsert, a re-post) reconciles it like a mover. A custom step at
+ * `account-created` or `onboarded` that waits for its callback pauses the flow; it then runs again
+ * from the ledger and finds the account (and every step before the pause) done.
  */
-export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
+export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<FlowResult> {
   const existing = await findUser(event, runner, deps);
   let user: DirectoryUser | undefined;
   let reads: AccountReads = newAccountReads;
@@ -27,14 +31,22 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   } else {
     user = await createAccount(event, runner, deps);
   }
-  if (!user) return undefined; // dry run of a new account: nothing further can be read
+  // Only for an account this event created (now, or in an attempt before a retry or a callback):
+  // a joiner re-posted for an existing worker must not invalidate the way they already sign in,
+  // nor run the onboarding's custom steps again.
+  const created = !existing || !!runner.completedEarlier('create-user');
+  if (!user) {
+    // Dry run of a new account: nothing further can be read; its custom steps are planned.
+    return (await joinerCustomSteps('account-created', event, undefined, runner, deps)) ?? (await joinerCustomSteps('onboarded', event, undefined, runner, deps)) ?? {};
+  }
   await runner.patch((r) => ({ ...r, userId: (user as DirectoryUser).id }));
+  const paused = created ? await joinerCustomSteps('account-created', event, user, runner, deps) : undefined;
+  if (paused) return paused;
   await linkManager(event, user, reads, runner, deps);
   await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing, reads });
   await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing, reads });
   await linkWaitingReports(event, user, runner, deps);
-  // Only for an account this event created (now, or in an attempt before a retry): a joiner
-  // re-posted for an existing worker must not invalidate the way they already sign in.
-  if (!existing || runner.completedEarlier('create-user')) await issueTemporaryAccessPass(event, user, 'joiner', runner, deps);
-  return user;
+  if (!created) return {};
+  await issueTemporaryAccessPass(event, user, 'joiner', runner, deps);
+  return (await joinerCustomSteps('onboarded', event, user, runner, deps)) ?? {};
 }

@@ -1,3 +1,4 @@
+import { customStepsBeforeLicences, customStepsWhenAccessClosed, customStepsWhenOffboarded } from '../custom-steps/leaver-stages';
 import type { FlowResult } from '../flows/flow-result';
 import type { OffboardingContext } from './context';
 import { addToBlockGroup } from './block-group';
@@ -29,13 +30,13 @@ export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = 
   /** After sign-in off and sessions revoked: authentication methods, the blocked group, devices. */
   closeAccess: [addToBlockGroup, removeAuthenticationMethods, actOnDevices],
   /** Custom steps at `access-closed`. */
-  accessClosed: [],
+  accessClosed: [customStepsWhenAccessClosed],
   /** Automatic replies, forwarding, OneDrive access, ownership, direct reports. */
   handOver: [handOverMail, handOverOneDrive, handOverGroupOwnership, moveDirectReports],
   /** Custom steps at `before-licences` (e.g. convert the mailbox to a shared one). */
-  beforeLicences: [],
+  beforeLicences: [customStepsBeforeLicences],
   /** Custom steps at `offboarded`, then the manager's summary. */
-  offboarded: [],
+  offboarded: [customStepsWhenOffboarded],
 };
 
 export type StageName = 'beforeFirstChange' | 'closeAccess' | 'accessClosed' | 'handOver' | 'beforeLicences' | 'offboarded';

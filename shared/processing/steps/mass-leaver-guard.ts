@@ -14,6 +14,9 @@ export async function guardMassLeavers(event: LifecycleEvent, runner: StepRunner
   const guard = deps.policy.massLeaver;
   if (!guard) return;
   await runner.run('mass-leaver-guard', async () => {
+    // Passed in an earlier attempt: the leaver has changed the account since (or waits for a custom
+    // step's callback), and is finished, not held half-way when others arrive meanwhile.
+    if (runner.completedEarlier('mass-leaver-guard')) return { outcome: 'already-done', detail: 'passed the guard in an earlier attempt' };
     const now = deps.now();
     if (release.has('mass-leaver')) {
       if (deps.mode === 'apply') await deps.ledger.recordLeaverApplied(event.tenantId, event.eventId, now);
