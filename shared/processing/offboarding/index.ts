@@ -7,6 +7,7 @@ import { removeAuthenticationMethods } from './sign-in-methods';
 import { moveDirectReports } from './direct-reports';
 import { handOverOneDrive } from './files';
 import { handOverMail } from './mail';
+import { notifyManager } from './notify-manager';
 import { handOverGroupOwnership } from './ownership';
 import { takeSnapshot } from './snapshot';
 
@@ -36,7 +37,7 @@ export const STAGES: Readonly<Record<StageName, readonly OffboardingStage[]>> = 
   /** Custom steps at `before-licences` (e.g. convert the mailbox to a shared one). */
   beforeLicences: [customStepsBeforeLicences],
   /** Custom steps at `offboarded`, then the manager's summary. */
-  offboarded: [customStepsWhenOffboarded],
+  offboarded: [customStepsWhenOffboarded, notifyManager],
 };
 
 export type StageName = 'beforeFirstChange' | 'closeAccess' | 'accessClosed' | 'handOver' | 'beforeLicences' | 'offboarded';
