@@ -261,6 +261,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'UPN_DOMAIN', value: upnDomain }
         { name: 'UPN_TEMPLATE', value: upnTemplate }
         { name: 'RULES_FILE', value: 'config/rules.json' }
+        // Unset: the default HR attribute mappings (docs/mapping.md). A file here ships with the app, as RULES_FILE does.
+        { name: 'MAPPING_FILE', value: '' }
         { name: 'CREDENTIAL_DELIVERY', value: credentialDelivery }
         { name: 'CREDENTIAL_WEBHOOK_URL', value: credentialWebhookUrl }
         { name: 'CREDENTIAL_WEBHOOK_SECRET', value: empty(credentialWebhookSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${credentialSecret.properties.secretUri})' }

@@ -101,6 +101,11 @@ export const settingsSchema = z
     UPN_DOMAIN: z.string().min(3).default('contoso.com').describe('Verified domain new users get in their userPrincipalName.'),
     UPN_TEMPLATE: z.string().min(1).default('{givenName}.{surname}').describe('Template for the UPN local part.'),
     RULES_FILE: z.string().min(1).default('config/rules.json').describe('Path of the provisioning rules file (groups, licences, leaver policy, protected accounts).'),
+    MAPPING_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path of the HR attribute mapping file (Entra-style expressions per source and attribute, docs/mapping.md); unset: the default mappings."),
     CREDENTIAL_DELIVERY: z
       .enum(['none', 'webhook'])
       .default('none')

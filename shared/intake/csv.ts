@@ -1,9 +1,16 @@
 import { parse } from 'csv-parse/sync';
-import { deriveEventId, type Employee, type FieldIssue, type LifecycleEventType } from '../domain/events';
-import { checkRecordCount, collect, compact, text, validateCandidate, type IntakeResult, type Validated } from './records';
+import type { Employee, FieldIssue, LifecycleEventType } from '../domain/events';
+import { mapRecord } from '../mapping/apply-mapping';
+import { attributesOf } from '../mapping/ast';
+import { compileSourceMapping, MappingFileError, sourceMapping, type CompiledSourceMapping, type MappingSet } from '../mapping/mapping-file';
+import { csvReader } from '../mapping/source-records';
+import { mappingIssues, toMappedEvent, type MappedEventOptions } from './mapped-event';
+import { checkRecordCount, collect, type IntakeResult, type Validated } from './records';
 
 /**
- * How an HR CSV export becomes lifecycle events.
+ * A plain column mapping (each field one column, one column for the event type), kept for callers
+ * that configure CSV that way; it becomes an expression mapping (`[Column]`, and a Switch on the
+ * type column). A tenant's mapping file (hr-csv) says the same and more.
  * - `columns`: canonical employee field → CSV header. One column may feed several fields
  *   (the default uses CountryCode for both country and usageLocation). Mapped columns other
  *   than the employee id may be missing from the file; their fields are then absent.
@@ -47,7 +54,37 @@ export interface CsvIntakeOptions {
   now: Date;
   tenantId: string;
   maxRecords: number;
-  csvMapping: CsvMapping;
+  /** A plain column mapping; the default one means "the tenant's hr-csv mapping, else the default". */
+  csvMapping?: CsvMapping;
+  mappings?: MappingSet;
+  upnDomains?: readonly string[];
+}
+
+const compiledColumnMappings = new WeakMap<CsvMapping, CompiledSourceMapping>();
+
+/** `[` `]` and `"` cannot be written inside an attribute reference. */
+function columnReference(column: string): string {
+  if (/[[\]"]/.test(column)) throw new MappingFileError('csvMapping', [`hr-csv ${column}: a column name with [, ] or " cannot be mapped`]);
+  return `[${column}]`;
+}
+
+/** The expression mapping a plain column mapping stands for. */
+function fromColumns(mapping: CsvMapping): CompiledSourceMapping {
+  const cached = compiledColumnMappings.get(mapping);
+  if (cached) return cached;
+  const attributes = Object.fromEntries(Object.entries(mapping.columns).map(([field, column]) => [field, columnReference(column as string)]));
+  const pairs = Object.entries(mapping.eventType.values).map(([key, type]) => `${JSON.stringify(key.trim().toLowerCase())}, ${JSON.stringify(type)}`);
+  const type = `Switch(ToLower(${columnReference(mapping.eventType.column)}), , ${pairs.join(', ')})`;
+  const problems: string[] = [];
+  const compiled = compileSourceMapping('hr-csv', { type, attributes }, problems);
+  if (!compiled) throw new MappingFileError('csvMapping', problems);
+  compiledColumnMappings.set(mapping, compiled);
+  return compiled;
+}
+
+function mappingFor(options: CsvIntakeOptions): CompiledSourceMapping {
+  if (options.csvMapping && options.csvMapping !== defaultCsvMapping) return fromColumns(options.csvMapping);
+  return sourceMapping(options.mappings, 'hr-csv') as CompiledSourceMapping;
 }
 
 /**
@@ -58,7 +95,7 @@ export interface CsvIntakeOptions {
  * same file gives the same events.
  */
 export function parseCsv(body: string, options: CsvIntakeOptions): IntakeResult {
-  const { csvMapping: mapping } = options;
+  const mapping = mappingFor(options);
   let header: string[] = [];
   let rows: Record<string, string>[];
   try {
@@ -77,43 +114,33 @@ export function parseCsv(body: string, options: CsvIntakeOptions): IntakeResult 
   const issues: FieldIssue[] = [];
   const duplicates = header.filter((name, i) => header.indexOf(name) !== i);
   for (const name of new Set(duplicates)) issues.push({ field: name, message: 'appears more than once in the header' });
-  for (const required of [mapping.columns.employeeId, mapping.eventType.column]) {
-    if (!header.includes(required)) issues.push({ field: required, message: 'is a required column and is missing from the header' });
+  // The columns the employee id and the event type are read from must be there; any other may be missing.
+  const required = [...attributesOf(mapping.attributes.get('employeeId')?.node ?? null), ...attributesOf(mapping.type.node)];
+  for (const column of new Set(required)) {
+    if (!header.includes(column)) issues.push({ field: column, message: 'is a required column and is missing from the header' });
   }
   if (issues.length > 0) return { ok: false, issues };
   const countIssues = checkRecordCount(rows.length, options.maxRecords);
   if (countIssues.length > 0) return { ok: false, issues: countIssues };
 
-  return collect(rows.map((row, index) => toEvent(row, index, options)));
+  return collect(rows.map((row, index) => toEvent(row, index, mapping, options)));
 }
 
-function toEvent(row: Record<string, string>, index: number, options: CsvIntakeOptions): Validated {
-  const { columns, eventType } = options.csvMapping;
-  const issues: FieldIssue[] = [];
-  if (text(row[columns.employeeId]) === undefined) issues.push({ record: index, field: columns.employeeId, message: 'is required' });
-  const typeValue = text(row[eventType.column]);
-  const type = typeof typeValue === 'string' ? lookup(eventType.values, typeValue) : undefined;
-  if (type === undefined) {
-    issues.push({ record: index, field: eventType.column, message: `must be one of: ${Object.keys(eventType.values).join(', ')}` });
-  }
-  if (issues.length > 0) return { ok: false, issues };
-
-  const employee: Record<string, unknown> = {};
-  for (const [field, column] of Object.entries(columns)) employee[field] = text(row[column]);
-  const withoutId = { type, tenantId: options.tenantId, source: 'hr-csv' as const, employee: compact(employee) };
-  const candidate = {
-    ...withoutId,
-    eventId: deriveEventId(withoutId as Parameters<typeof deriveEventId>[0]),
-    occurredAt: options.now.toISOString(),
+function toEvent(row: Record<string, string>, index: number, mapping: CompiledSourceMapping, options: CsvIntakeOptions): Validated {
+  const { record, issues: problems } = mapRecord(mapping, csvReader(row), { now: options.now, upnDomains: options.upnDomains ?? [] });
+  const context: MappedEventOptions = {
+    index,
+    tenantId: options.tenantId,
+    source: 'hr-csv',
+    now: options.now,
+    fieldName: (column) => column,
+    ...(options.upnDomains ? { upnDomains: options.upnDomains } : {}),
   };
-  return validateCandidate(candidate, index, (path) => {
-    const field = path.startsWith('employee.') ? path.slice('employee.'.length).split('.')[0] : undefined;
-    return (field && columns[field as keyof Employee]) || path;
-  });
-}
-
-function lookup(values: Record<string, LifecycleEventType>, value: string): LifecycleEventType | undefined {
-  const wanted = value.trim().toLowerCase();
-  const key = Object.keys(values).find((k) => k.trim().toLowerCase() === wanted);
-  return key === undefined ? undefined : values[key];
+  const issues: FieldIssue[] = [];
+  if (record.employee.employeeId === undefined) {
+    issues.push({ record: index, field: record.fieldOf('employeeId'), message: 'is required' });
+  }
+  issues.push(...mappingIssues(problems, context));
+  if (issues.length > 0 || !record.type) return { ok: false, issues };
+  return toMappedEvent({ ...record, type: record.type }, context);
 }

@@ -2,6 +2,7 @@ import { tenantScopedEventId, type FieldIssue } from '../domain/events';
 import { parseCsv, type CsvMapping } from './csv';
 import { parseCanonicalJson } from './json';
 import { nestsDeeperThan, tooDeep } from './nesting';
+import type { MappingSet } from '../mapping/mapping-file';
 import type { IntakeResult } from './records';
 import { isScimBulkRequest, parseScimBulkRequest } from './scim';
 
@@ -16,7 +17,10 @@ export interface IntakeOptions {
   tenantId: string;
   /** Most records (events, operations, rows) one request may carry. */
   maxRecords: number;
-  csvMapping: CsvMapping;
+  /** A plain CSV column mapping (the default: the tenant's hr-csv mapping, else the default mapping). */
+  csvMapping?: CsvMapping;
+  /** The tenant's mapping file, compiled; a source it does not list is read the default way. */
+  mappings?: MappingSet;
   /** The tenant's UPN domains: a SCIM userName in one of them is taken as the UPN. */
   upnDomains?: readonly string[];
 }

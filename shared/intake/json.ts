@@ -1,4 +1,8 @@
 import { deriveEventId, HOME_TENANT, type FieldIssue } from '../domain/events';
+import { mapRecord } from '../mapping/apply-mapping';
+import type { CompiledSourceMapping, MappingSet } from '../mapping/mapping-file';
+import { jsonReader } from '../mapping/source-records';
+import { mappingIssues, toMappedEvent, type MappedEventOptions } from './mapped-event';
 import { checkRecordCount, collect, isObject, validateCandidate, type IntakeResult, type Validated } from './records';
 
 /** The prefix `tenantScopedEventId` gives a customer tenant's event ids. */
@@ -7,6 +11,10 @@ const CUSTOMER_SCOPED = /^[a-z0-9][a-z0-9-]{0,62}:/;
 export interface JsonIntakeOptions {
   tenantId: string;
   maxRecords: number;
+  now?: Date;
+  upnDomains?: readonly string[];
+  /** With an hr-json mapping, records are in the sender's own layout and mapped; without, they are canonical. */
+  mappings?: MappingSet;
 }
 
 /**
@@ -20,7 +28,25 @@ export function parseCanonicalJson(body: unknown, options: JsonIntakeOptions): I
   const records = Array.isArray(body) ? body : [body];
   const countIssues = checkRecordCount(records.length, options.maxRecords);
   if (countIssues.length > 0) return { ok: false, issues: countIssues };
+  const mapping = options.mappings?.sources['hr-json'];
+  if (mapping) return collect(records.map((record, index) => toMappedJsonEvent(record, index, mapping, options)));
   return collect(records.map((record, index) => toEvent(record, index, options)));
+}
+
+/**
+ * A record in the sender's layout (a webhook of its own): every field comes through the mapping,
+ * issues name the sender's paths, the event id is a hash of the mapped content and occurredAt
+ * the receive time, as for CSV.
+ */
+function toMappedJsonEvent(record: unknown, index: number, mapping: CompiledSourceMapping, options: JsonIntakeOptions): Validated {
+  if (!isObject(record)) return { ok: false, issues: [{ record: index, field: '(record)', message: 'must be a JSON object' }] };
+  const now = options.now ?? new Date();
+  const { record: mapped, issues } = mapRecord(mapping, jsonReader(record), { now, upnDomains: options.upnDomains ?? [] });
+  const context: MappedEventOptions = { index, tenantId: options.tenantId, source: 'hr-json', now, fieldName: (path) => path, ...(options.upnDomains ? { upnDomains: options.upnDomains } : {}) };
+  const problems = mappingIssues(issues, context);
+  if (mapped.employee.employeeId === undefined) problems.unshift({ record: index, field: mapped.fieldOf('employeeId'), message: 'is required (it becomes the employeeId)' });
+  if (problems.length > 0 || !mapped.type) return { ok: false, issues: problems };
+  return toMappedEvent({ ...mapped, type: mapped.type }, context);
 }
 
 function toEvent(record: unknown, index: number, options: JsonIntakeOptions): Validated {

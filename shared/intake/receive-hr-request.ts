@@ -1,5 +1,5 @@
 import type { CredentialChannel } from '../credentials/channel';
-import type { FieldIssue } from '../domain/events';
+import type { Employee, FieldIssue } from '../domain/events';
 import type { PendingManagerLinks } from '../ledger/pending-manager-links';
 import type { Ledger } from '../ledger/types';
 import type { QueueSender } from '../messaging/types';
@@ -9,7 +9,7 @@ import { planEvents, type EventPlan } from '../processing/plan-events';
 import { verifySignature } from '../security/hmac-signature';
 import type { Telemetry } from '../telemetry/telemetry';
 import type { TenantRuntime } from '../tenancy/tenant-runtime';
-import { defaultCsvMapping, parseHrRequest } from './index';
+import { parseHrRequest } from './index';
 
 export interface HrRequest {
   raw: Buffer;
@@ -22,7 +22,8 @@ export interface HrRequest {
 export type HrRequestOutcome =
   | { kind: 'unsigned'; reason: string }
   | { kind: 'invalid'; issues: FieldIssue[] }
-  | { kind: 'planned'; plans: EventPlan[] }
+  /** A dry run: each event's plan, with the employee as the mapping made it from the record. */
+  | { kind: 'planned'; plans: (EventPlan & { mapped: Employee })[] }
   | { kind: 'accepted'; events: AcceptedEvent[] }
   /** An eventId the ledger holds for a different event: refused whole, nothing queued. */
   | { kind: 'conflict'; eventIds: string[] };
@@ -51,14 +52,15 @@ export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps):
     now,
     tenantId: tenant.key,
     maxRecords: tenant.settings.HR_MAX_RECORDS,
-    csvMapping: defaultCsvMapping,
     upnDomains: [tenant.settings.UPN_DOMAIN],
+    ...(tenant.mapping ? { mappings: tenant.mapping } : {}),
   });
   if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues };
 
   if (request.dryRun) {
     const plans = await planEvents(parsed.events, tenantDeps(deps.runtime, deps));
-    return { kind: 'planned', plans };
+    const employees = new Map(parsed.events.map((e) => [e.eventId, e.employee]));
+    return { kind: 'planned', plans: plans.map((plan) => ({ ...plan, mapped: employees.get(plan.eventId) as Employee })) };
   }
   try {
     const events = await acceptEvents(parsed.events, { processingQueue: deps.processingQueue, ledger: deps.ledger, now: deps.now, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });

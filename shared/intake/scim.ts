@@ -1,21 +1,11 @@
-import { deriveEventId, type Employee, type FieldIssue } from '../domain/events';
-import { checkRecordCount, collect, compact, isObject, text, validateCandidate, type IntakeResult, type Validated } from './records';
+import { deriveEventId, type FieldIssue } from '../domain/events';
+import { mapRecord } from '../mapping/apply-mapping';
+import { sourceMapping, type MappingSet } from '../mapping/mapping-file';
+import { scimReader } from '../mapping/source-records';
+import { mappingIssues, toMappedEvent, type MappedEventOptions } from './mapped-event';
+import { checkRecordCount, collect, isObject, text, type IntakeResult, type Validated } from './records';
 
 export const SCIM_BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
-const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-/**
- * Attributes read from custom extension schemas (any other `urn:` object in `data`), first
- * non-blank match wins. Names are matched case-insensitively, as SCIM attribute names are.
- */
-const CUSTOM_ATTRIBUTES: Partial<Record<keyof Employee, string[]>> = {
-  hireDate: ['hireDate', 'FirstDayOfWork', 'StartDate'],
-  leaveDate: ['leaveDate', 'TerminationDate', 'LastDayOfWork', 'EndDate'],
-  usageLocation: ['usageLocation', 'TwoLetterCountryCode'],
-  officeLocation: ['officeLocation', 'Location'],
-};
-
 export interface ScimIntakeOptions {
   now: Date;
   tenantId: string;
@@ -25,6 +15,8 @@ export interface ScimIntakeOptions {
    * in other domains (`bjensen@example.com`) are not UPNs here: the template builds one.
    */
   upnDomains?: readonly string[];
+  /** The tenant's mappings; without one for hr-scim, the default (shared/mapping/default-mappings.ts). */
+  mappings?: MappingSet;
 }
 
 /** True when a parsed JSON body declares itself a SCIM BulkRequest. */
@@ -35,19 +27,15 @@ export function isScimBulkRequest(body: unknown): boolean {
 
 /**
  * A SCIM 2.0 BulkRequest as Entra API-driven inbound provisioning accepts it: every operation
- * is `POST /Users` with a `bulkId` and a User in `data`. Mapping (Entra's default mapping):
- * `externalId` → employeeId (required; `employeeNumber` is not used for matching),
- * `name.givenName`/`familyName`, `displayName`, `title` → jobTitle, `userType` → employeeType,
- * `userName` → userPrincipalName only when it is `x@<one of upnDomains>` (otherwise the UPN
- * template applies), work address `locality`/`country` → city/country (a two-letter
- * country is also the usageLocation), `phoneNumbers[type eq "mobile"]` → mobilePhone;
- * enterprise `department`, `organization` → companyName, `manager.value` → managerEmployeeId;
- * custom extensions per CUSTOM_ATTRIBUTES. `active: false` is a leaver, anything else a
- * joiner (processing treats a joiner for an existing user as an update). The operations are
- * all-or-nothing regardless of `failOnErrors`. Issues carry record = operation index and
- * field = `Operations[i].` + the SCIM attribute path, e.g. `Operations[2].data.externalId`.
- * The eventId is `scim-<bulkId>-<hash of the normalised record>`: stable across re-posts of
- * the same state (occurredAt, which is the receive time, is not part of it).
+ * is `POST /Users` with a `bulkId` and a User in `data`, mapped by the tenant's hr-scim mapping
+ * (by default Entra's: `externalId` → employeeId, required; `name`, `title`, `userType`, the work
+ * address, enterprise `department`/`organization`/`manager.value`, custom extensions' hire and
+ * leave dates and usage location; names from `displayName` when `name` is missing; `userName` is
+ * the UPN only in one of upnDomains; `active` → accountEnabled, `active: false` a leaver; a null
+ * clears). The operations are all-or-nothing regardless of `failOnErrors`. Issues carry record =
+ * operation index and field = `Operations[i].` + the SCIM attribute path, e.g.
+ * `Operations[2].data.externalId`. The eventId is `scim-<bulkId>-<hash of the normalised record>`:
+ * stable across re-posts of the same state (occurredAt, which is the receive time, is not part of it).
  */
 export function parseScimBulkRequest(body: unknown, options: ScimIntakeOptions): IntakeResult {
   if (!isScimBulkRequest(body)) {
@@ -73,97 +61,23 @@ function toEvent(operation: unknown, index: number, options: ScimIntakeOptions):
   if (!isObject(data)) issues.push({ record: index, field: `${at}.data`, message: 'must be a SCIM User object' });
   if (issues.length > 0 || !isObject(data) || typeof bulkId !== 'string') return { ok: false, issues };
 
-  const active = readActive(pick(data, 'active'));
-  if (active === 'invalid') return fail('data.active', 'must be true or false');
-  if (text(pick(data, 'externalId')) === undefined) return fail('data.externalId', 'is required (it becomes the employeeId)');
-
-  const { employee, sources } = mapUser(data, options.upnDomains ?? []);
-  const withoutId = compact({
-    type: active === false ? 'leaver' : 'joiner',
+  const mapping = sourceMapping(options.mappings, 'hr-scim');
+  if (!mapping) return fail('data', 'has no hr-scim mapping');
+  const { record, issues: problems } = mapRecord(mapping, scimReader(data), { now: options.now, upnDomains: options.upnDomains ?? [] });
+  const context: MappedEventOptions = {
+    index,
     tenantId: options.tenantId,
-    source: 'hr-scim' as const,
-    employee,
-  });
-  const digest = deriveEventId(withoutId as Parameters<typeof deriveEventId>[0]).replace(/^evt-/, '');
-  const eventId = `scim-${sanitize(bulkId).slice(0, 64)}-${digest}`;
-  const candidate = { ...withoutId, eventId, occurredAt: options.now.toISOString() };
-  return validateCandidate(candidate, index, (path) => {
-    const field = path.startsWith('employee.') ? path.slice('employee.'.length).split('.')[0] : undefined;
-    const source = field ? sources[field] : undefined;
-    return source ? `${at}.data.${source}` : `${at}.${path}`;
-  });
-}
-
-function mapUser(data: Record<string, unknown>, upnDomains: readonly string[]): { employee: Record<string, unknown>; sources: Record<string, string> } {
-  const employee: Record<string, unknown> = {};
-  const sources: Record<string, string> = {};
-  const set = (field: keyof Employee, value: unknown, source: string) => {
-    const v = text(value);
-    if (v === undefined || employee[field] !== undefined) return;
-    employee[field] = v;
-    sources[field] = source;
+    source: 'hr-scim',
+    now: options.now,
+    fieldName: (field) => `${at}.data.${field}`,
+    otherField: (path) => `${at}.${path}`,
+    ...(options.upnDomains ? { upnDomains: options.upnDomains } : {}),
+    eventIdOf: (withoutId) => `scim-${sanitize(bulkId).slice(0, 64)}-${deriveEventId(withoutId as Parameters<typeof deriveEventId>[0]).replace(/^evt-/, '')}`,
   };
-
-  set('employeeId', pick(data, 'externalId'), 'externalId');
-  const name = pick(data, 'name');
-  set('givenName', pick(name, 'givenName'), 'name.givenName');
-  set('surname', pick(name, 'familyName'), 'name.familyName');
-  set('displayName', pick(data, 'displayName'), 'displayName');
-  const userName = text(pick(data, 'userName'));
-  const domains = new Set(upnDomains.map((d) => d.toLowerCase()));
-  const upnMatch = typeof userName === 'string' ? /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(userName) : null;
-  if (upnMatch && domains.has((upnMatch[1] as string).toLowerCase())) set('userPrincipalName', userName, 'userName');
-  set('jobTitle', pick(data, 'title'), 'title');
-  set('employeeType', pick(data, 'userType'), 'userType');
-
-  const address = byType(pick(data, 'addresses'), 'work');
-  set('city', pick(address, 'locality'), 'addresses[type eq "work"].locality');
-  set('country', pick(address, 'country'), 'addresses[type eq "work"].country');
-  const mobile = byType(pick(data, 'phoneNumbers'), 'mobile');
-  set('mobilePhone', pick(mobile, 'value'), 'phoneNumbers[type eq "mobile"].value');
-
-  const enterprise = pick(data, ENTERPRISE_SCHEMA);
-  set('department', pick(enterprise, 'department'), `${ENTERPRISE_SCHEMA}:department`);
-  set('companyName', pick(enterprise, 'organization'), `${ENTERPRISE_SCHEMA}:organization`);
-  set('managerEmployeeId', pick(pick(enterprise, 'manager'), 'value'), `${ENTERPRISE_SCHEMA}:manager.value`);
-
-  for (const [key, extension] of Object.entries(data)) {
-    const lower = key.toLowerCase();
-    if (!lower.startsWith('urn:') || lower === ENTERPRISE_SCHEMA.toLowerCase() || lower === CORE_USER_SCHEMA.toLowerCase()) continue;
-    if (!isObject(extension)) continue;
-    for (const [field, names] of Object.entries(CUSTOM_ATTRIBUTES) as [keyof Employee, string[]][]) {
-      for (const attribute of names) set(field, pick(extension, attribute), `${key}:${attribute}`);
-    }
-  }
-
-  // A two-letter work country doubles as the usage location when no extension gave one.
-  const country = employee.country;
-  if (typeof country === 'string' && /^[A-Za-z]{2}$/.test(country)) set('usageLocation', country.toUpperCase(), sources.country ?? 'country');
-  return { employee, sources };
-}
-
-/** SCIM attribute names are case-insensitive (RFC 7643 §2.1); Entra's samples mix `userName`/`username`. */
-function pick(value: unknown, key: string): unknown {
-  if (!isObject(value)) return undefined;
-  if (key in value) return value[key];
-  const lower = key.toLowerCase();
-  const match = Object.keys(value).find((k) => k.toLowerCase() === lower);
-  return match === undefined ? undefined : value[match];
-}
-
-/** The entry of a multi-valued attribute with the given type, else the primary one. */
-function byType(values: unknown, type: string): unknown {
-  if (!Array.isArray(values)) return undefined;
-  return (
-    values.find((v) => String(pick(v, 'type') ?? '').toLowerCase() === type) ??
-    (type === 'work' ? values.find((v) => pick(v, 'primary') === true) : undefined)
-  );
-}
-
-function readActive(value: unknown): boolean | undefined | 'invalid' {
-  if (value === undefined || value === null || typeof value === 'boolean') return value ?? undefined;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-  return 'invalid';
+  if (problems.length > 0) return { ok: false, issues: mappingIssues(problems, context) };
+  if (record.employee.employeeId === undefined) return fail(`data.${record.fieldOf('employeeId')}`, 'is required (it becomes the employeeId)');
+  if (!record.type) return fail(`data.${record.fieldOf('type')}`, 'gives no event type');
+  return toMappedEvent({ ...record, type: record.type }, context);
 }
 
 function sanitize(value: string): string {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigurationError, readNamedSetting, type NamedSetting, type Settings } from '../config/settings';
 import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
+import { mappingFrom, type MappingSet } from '../mapping/mapping-file';
 import type { AccessPolicy } from '../rules/access-policy';
 import { createAccessPolicy } from '../rules/rules-file';
 import { HOME_TENANT, tenantConfigSchema, tenantKeySchema, type TenantConfig } from './tenant';
@@ -26,6 +27,8 @@ export interface ReadyTenant {
    */
   settings: Settings;
   policy: AccessPolicy;
+  /** The intake's attribute mappings (MAPPING_FILE, or the tenant's `mapping`); absent: the defaults. */
+  mapping?: MappingSet;
   /** An app setting this tenant's rules name (a custom step's key or URL), read like its HR secret; not enumerable. */
   namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
   licencePrices?: Record<string, number>;
@@ -163,15 +166,17 @@ export class TenantRegistry {
 
   private homeState(): TenantState {
     let policy: AccessPolicy;
+    let mapping: MappingSet | undefined;
     try {
       policy = this.homePolicy();
+      mapping = mappingFrom(this.settings.MAPPING_FILE, 'MAPPING_FILE');
     } catch (error) {
       return { key: HOME_TENANT, state: 'invalid', origin: 'app settings', issues: [error instanceof Error ? error.message : String(error)] };
     }
     const { HR_WEBHOOK_SECRET, ...rest } = this.settings;
     const hrWebhookSecret = new Secret(HR_WEBHOOK_SECRET);
     const tenant = readyTenant(
-      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, policy, revision: revisionOf({ home: rest }, hrWebhookSecret) },
+      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, policy, ...(mapping ? { mapping } : {}), revision: revisionOf({ home: rest }, hrWebhookSecret) },
       this.settings,
       this.env,
     );
@@ -217,6 +222,12 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
   } catch (error) {
     return { key, state: 'invalid', origin, issues: [`rules: ${error instanceof Error ? error.message : String(error)}`] };
   }
+  let mapping: MappingSet | undefined;
+  try {
+    mapping = mappingFrom(config.mapping, 'mapping');
+  } catch (error) {
+    return { key, state: 'invalid', origin, issues: [`mapping: ${error instanceof Error ? error.message : String(error)}`] };
+  }
   const hrWebhookSecret = new Secret(env[config.hrWebhookSecretSetting] ?? '');
   const tenantSettings: Settings = Object.freeze({
     ...settings,
@@ -234,6 +245,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       directoryTenantId: config.directoryTenantId,
       hrWebhookSecret,
       policy,
+      ...(mapping ? { mapping } : {}),
       ...(config.licencePrices ? { licencePrices: config.licencePrices } : {}),
       revision: revisionOf(config, hrWebhookSecret),
     },

@@ -34,10 +34,12 @@ describe('SCIM BulkRequest intake', () => {
         companyName: 'Universal Studios',
         managerEmployeeId: '89607',
         hireDate: '2020-01-01',
+        // `active: true`, which Entra maps to accountEnabled (issue 16).
+        accountEnabled: true,
       },
     });
-    // "DoeJane" is not a UPN, so the template will build one.
-    expect(events[1]!.employee).toEqual({ employeeId: '807609', displayName: 'Doe, Jane', jobTitle: 'Accounts Manager' });
+    // "DoeJane" is not a UPN, so the template will build one; with no `name`, the names come from "Doe, Jane" (issue 16).
+    expect(events[1]!.employee).toEqual({ employeeId: '807609', displayName: 'Doe, Jane', givenName: 'Jane', surname: 'Doe', jobTitle: 'Accounts Manager', accountEnabled: true });
     // Operations 1 and 2 share a bulkId; their content still makes them distinct events.
     expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
   });
@@ -52,6 +54,7 @@ describe('SCIM BulkRequest intake', () => {
       hireDate: '2020-01-01',
       usageLocation: 'US',
       officeLocation: 'New York',
+      accountEnabled: true,
     });
   });
 

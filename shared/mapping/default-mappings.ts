@@ -1,0 +1,85 @@
+/**
+ * The mappings every tenant has unless its mapping file says otherwise. They reproduce what the
+ * intake always did (shared/intake/scim.ts and csv.ts before mappings existed), and derive names
+ * from a display name when the record has none ("Doe, Jane" and "Jane Doe"), so every record of
+ * Microsoft's inbound-provisioning samples can be provisioned. Canonical JSON (hr-json) has no
+ * default mapping: it is read as it is.
+ */
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** Given name from a display name: after the comma of "Last, First", else the first word of "First Last". */
+export function givenNameFrom(displayName: string): string {
+  return String.raw`IIF(InStr(${displayName}, ",") > 0, Replace(${displayName}, , "^[^,]*,\s*", , "", , ), IIF(InStr(${displayName}, " ") > 0, Replace(${displayName}, , "\s.*$", , "", , ), ""))`;
+}
+
+/** Surname from a display name: before the comma of "Last, First", else what follows the first word of "First Last". */
+export function surnameFrom(displayName: string): string {
+  return String.raw`IIF(InStr(${displayName}, ",") > 0, Replace(${displayName}, , "\s*,.*$", , "", , ), IIF(InStr(${displayName}, " ") > 0, Replace(${displayName}, , "^\S+\s+", , "", , ), ""))`;
+}
+
+/** An attribute of the work address, else of the primary address (as the intake always chose it). */
+function workAddress(attribute: string): string {
+  return `IIF(IsPresent([addresses[type eq "work"].type]), [addresses[type eq "work"].${attribute}], [addresses[primary eq true].${attribute}])`;
+}
+
+const workCountry = workAddress('country');
+
+export interface SourceMappingText {
+  type: string;
+  attributes: Record<string, string>;
+}
+
+/** Entra's default mapping for API-driven inbound provisioning, as the intake always read a SCIM User. */
+export const DEFAULT_SCIM_MAPPING: SourceMappingText = {
+  // `active: false` is a leaver; anything else (true, absent) a joiner, which updates an existing account.
+  type: 'Switch(ToLower([active]), "joiner", "false", "leaver")',
+  attributes: {
+    employeeId: '[externalId]',
+    givenName: `Coalesce([name.givenName], ${givenNameFrom('[displayName]')})`,
+    surname: `Coalesce([name.familyName], ${surnameFrom('[displayName]')})`,
+    displayName: '[displayName]',
+    // An HR login in another domain (bjensen@example.com) is not a UPN here: the template builds one.
+    userPrincipalName: 'TenantUpn([userName])',
+    jobTitle: '[title]',
+    employeeType: '[userType]',
+    city: workAddress('locality'),
+    country: workCountry,
+    mobilePhone: '[phoneNumbers[type eq "mobile"].value]',
+    department: `[${ENTERPRISE}:department]`,
+    companyName: `[${ENTERPRISE}:organization]`,
+    managerEmployeeId: `[${ENTERPRISE}:manager.value]`,
+    hireDate: 'Coalesce([urn:*:hireDate], [urn:*:FirstDayOfWork], [urn:*:StartDate])',
+    leaveDate: 'Coalesce([urn:*:leaveDate], [urn:*:TerminationDate], [urn:*:LastDayOfWork], [urn:*:EndDate])',
+    officeLocation: 'Coalesce([urn:*:officeLocation], [urn:*:Location])',
+    // A two-letter work country doubles as the usage location when no extension gives one.
+    usageLocation: `Coalesce([urn:*:usageLocation], [urn:*:TwoLetterCountryCode], IIF(Replace(${workCountry}, , "^[A-Za-z]{2}$", , "", , ) = "", ToUpper(${workCountry}), ""))`,
+    // Entra maps active to accountEnabled: an existing disabled account of an active worker is enabled.
+    accountEnabled: '[active]',
+  },
+};
+
+/**
+ * Microsoft's AttributeMapping.psd1 for csv-with-2-records.csv: WorkerID is the employee id and
+ * WorkerStatus decides joiner/leaver. UserID (EMP1222) is not a UPN, so the UPN template applies;
+ * OfficePhone is a work number, not a mobile.
+ */
+export const DEFAULT_CSV_MAPPING: SourceMappingText = {
+  type: 'Switch(ToLower([WorkerStatus]), , "active", "joiner", "inactive", "leaver", "terminated", "leaver")',
+  attributes: {
+    employeeId: '[WorkerID]',
+    givenName: `Coalesce([FirstName], ${givenNameFrom('[FullName]')})`,
+    surname: `Coalesce([LastName], ${surnameFrom('[FullName]')})`,
+    displayName: '[FullName]',
+    employeeType: '[WorkerType]',
+    jobTitle: '[JobTitle]',
+    department: '[Department]',
+    companyName: '[Company]',
+    officeLocation: '[Location]',
+    city: '[City]',
+    country: '[CountryCode]',
+    usageLocation: '[CountryCode]',
+    hireDate: '[HireDate]',
+    managerEmployeeId: '[ManagerID]',
+  },
+};
