@@ -33,15 +33,9 @@ export async function listDirectReports(client: Client, userId: string): Promise
     .map((i) => ({ id: String(i.id), ...(typeof i.userPrincipalName === 'string' ? { userPrincipalName: i.userPrincipalName } : {}), ...(typeof i.displayName === 'string' ? { displayName: i.displayName } : {}) }));
 }
 
-/**
- * The kinds of sign-in method a user has registered (`phone`, `fido2`, `microsoftAuthenticator`,
- * `password`…), from each method's `@odata.type` — never a number, key or device name. Needs
- * UserAuthenticationMethod.Read.All (https://learn.microsoft.com/graph/api/authentication-list-methods).
- */
-export async function listAuthenticationMethodTypes(client: Client, userId: string): Promise<string[]> {
-  const items = await allPages('list authentication methods', client, graphPath`/users/${userId}/authentication/methods`);
-  const types = items.map((i) => String(i['@odata.type'] ?? 'unknown').replace(/^#microsoft\.graph\./, '').replace(/AuthenticationMethod$/, ''));
-  return [...new Set(types)].sort();
+/** `PATCH /devices/{id}` with `accountEnabled: true`: an undo gives back an Entra device a leaver disabled (https://learn.microsoft.com/graph/api/device-update). */
+export async function enableDevice(client: Client, id: string): Promise<void> {
+  await graphCall('enable device', () => client.api(graphPath`/devices/${id}`).patch({ accountEnabled: true }));
 }
 
 /** A user in deleted items by object id (restorable for 30 days), or undefined when it is not there. */

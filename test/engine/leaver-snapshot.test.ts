@@ -57,7 +57,7 @@ describe('the leaver snapshot', () => {
     const marie = t.sim.snapshot().users.find((u) => u.employeeId === 'M001')!;
     expect(parts.manager).toEqual({ read: true, value: { id: marie.id } });
     expect(parts.directReports).toEqual({ read: true, value: [expect.objectContaining({ id: userOf('SN101').id })] });
-    expect(parts.ownedGroups).toMatchObject({ read: false, reason: expect.stringContaining('List ownedObjects') });
+    expect(parts.ownedGroups).toMatchObject({ read: false, reason: expect.stringContaining('no leaver.ownership') });
     expect(parts.authenticationMethods).toMatchObject({ read: false, reason: expect.stringContaining('authenticationMethods: keep') });
     expect(parts.devices).toMatchObject({ read: false });
   });

@@ -11,6 +11,7 @@ import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
 import { restoreAccount } from '../steps/restore-user';
+import { leaveBlockGroup } from '../undo/leave-block-group';
 import { offerLeaverSnapshot } from '../undo/rehire-restore';
 import { runUndoLeaver } from './undo-leaver';
 
@@ -39,6 +40,7 @@ export async function runRehire(event: LifecycleEvent, runner: StepRunner, deps:
     await checkProtection(account, reads, runner, deps);
     await setAccountEnabled(account, true, runner, deps);
     await setLeaveDate(account, null, runner, deps);
+    await leaveBlockGroup(account, undefined, reads, runner, deps);
     await updateAttributes(event, account, runner, deps);
   }
   await linkManager(event, account, reads, runner, deps);

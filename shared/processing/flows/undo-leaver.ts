@@ -9,15 +9,16 @@ import type { StepRunner } from '../step-runner';
 import { setAccountEnabled, setLeaveDate } from '../steps/account';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
+import { leaveBlockGroup } from '../undo/leave-block-group';
 import { recoverAccount } from '../undo/restore-account';
 import { restoreParts } from '../undo/restore-parts';
 
 /**
  * An undo of a leaver (a rehire with `restore`, from the manage route): the account the leaver's
  * snapshot describes, restored from deleted items if it was deleted, sign-in as it was (on),
- * the leave date as it was (none), then each recorded part put back — attributes, groups,
- * licences with their disabled plans, manager, direct reports — one step each, naming what could
- * not be restored. Every step checks first, so a second run changes nothing. The leaver's own
+ * the leave date as it was (none), out of the Conditional Access block group, then each recorded
+ * part put back — attributes, groups, licences with their disabled plans, manager, direct reports,
+ * owned groups, devices — one step each, naming what could not be restored (a wiped device). Every step checks first, so a second run changes nothing. The leaver's own
  * later phases (licence removal, deletion) see the undo and leave the account alone.
  */
 export async function runUndoLeaver(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
@@ -32,6 +33,7 @@ export async function runUndoLeaver(event: LifecycleEvent, runner: StepRunner, d
   await setAccountEnabled(user, attributes.accountEnabled !== false, runner, deps);
   const leaveDate = typeof attributes.employeeLeaveDateTime === 'string' ? new Date(attributes.employeeLeaveDateTime) : null;
   await setLeaveDate(user, leaveDate, runner, deps);
+  await leaveBlockGroup(user, snapshot, reads, runner, deps);
   await restoreParts({ event, user, snapshot, runner, deps, reads, besideRules: false });
   // Its sign-in methods were removed (the snapshot read them only because the leaver removed them): a pass to register again.
   if (snapshot.parts.authenticationMethods?.read) await issueTemporaryAccessPass(event, user, 'rehire', runner, deps);

@@ -1,5 +1,5 @@
 import { groupsIn } from '../../graph/groups';
-import { listAuthenticationMethodTypes, listDirectReports, type UserRef } from '../../graph/leaver-state';
+import { listDirectReports, type UserRef } from '../../graph/leaver-state';
 import type { AssignedLicence } from '../../graph/licences';
 import type { DirectoryUser } from '../../graph/users';
 import type { SnapshotPartRecord } from '../../ledger/leaver-snapshots';
@@ -46,8 +46,8 @@ export interface SnapshotGroup {
 
 export type SnapshotManager = { id: string } | null;
 
-const read = (value: unknown): SnapshotPartRecord => ({ read: true, value });
-const count = (value: unknown, noun: string): string => `${(value as unknown[]).length} ${noun}`;
+export const read = (value: unknown): SnapshotPartRecord => ({ read: true, value });
+export const count = (value: unknown, noun: string): string => `${(value as unknown[]).length} ${noun}`;
 
 /** Already read with the account (find-user): nothing to ask Graph. */
 const attributes: SnapshotPart = {
@@ -85,45 +85,5 @@ const directReports: SnapshotPart = {
   describe: (value) => count(value as UserRef[], 'direct reports'),
 };
 
-/**
- * Graph gives an application no way to list what a user owns: List ownedObjects documents
- * "Application: Not supported" (https://learn.microsoft.com/graph/api/user-list-ownedobjects).
- */
-const ownedGroups: SnapshotPart = {
-  name: 'ownedGroups',
-  read: async () => ({
-    read: false,
-    reason: 'Graph lets no application list the groups a user owns (List ownedObjects: application permissions not supported); the ownership step records the groups it hands over',
-  }),
-  describe: (value) => count(value, 'owned groups'),
-};
-
-/** Types only. Reading them needs UserAuthenticationMethod.Read.All, which the app holds only while the leaver policy removes them. */
-const authenticationMethods: SnapshotPart = {
-  name: 'authenticationMethods',
-  read: async ({ deps, user, policy }) => {
-    if (policy.authenticationMethods !== 'remove') {
-      return { read: false, reason: 'the leaver policy keeps them (authenticationMethods: keep), and reading them needs a permission the app holds only when they are removed' };
-    }
-    return read(await listAuthenticationMethodTypes(deps.graph, user.id));
-  },
-  describe: (value) => `authentication method types (${(value as string[]).join(', ') || 'none'})`,
-};
-
-/**
- * Devices are read by the device step's own part when `leaver.devices` is on (it holds the device
- * permissions then); with the option off the app may not read them.
- */
-const devices: SnapshotPart = {
-  name: 'devices',
-  read: async ({ policy }) => ({
-    read: false,
-    reason: policy.devices
-      ? 'the device step records each device it acts on in its own ledger step'
-      : 'the leaver policy leaves devices alone (no leaver.devices), and reading them needs device permissions the app holds only when it acts on them',
-  }),
-  describe: (value) => count(value, 'devices'),
-};
-
 /** In the order they are read and, in the undo, restored: attributes (and with them a usage location) before licences. */
-export const BASE_SNAPSHOT_PARTS: readonly SnapshotPart[] = [attributes, groups, licences, manager, directReports, ownedGroups, authenticationMethods, devices];
+export const BASE_SNAPSHOT_PARTS: readonly SnapshotPart[] = [attributes, groups, licences, manager, directReports];

@@ -1,6 +1,7 @@
 import { GraphRequestError } from '../../graph/errors';
 import type { LeaverSnapshot, SnapshotPartRecord } from '../../ledger/leaver-snapshots';
 import type { OffboardingContext } from './context';
+import { OPTION_SNAPSHOT_PARTS } from './snapshot-option-parts';
 import { BASE_SNAPSHOT_PARTS, type SnapshotPart } from './snapshot-parts';
 
 export const SNAPSHOT_STEP = 'snapshot-state';
@@ -9,7 +10,7 @@ export const SNAPSHOT_STEP = 'snapshot-state';
  * Every part a leaver's snapshot holds, in order. An offboarding step whose option changes
  * something an undo should know about adds its part here (see `SnapshotPart`).
  */
-export const SNAPSHOT_PARTS: SnapshotPart[] = [...BASE_SNAPSHOT_PARTS];
+export const SNAPSHOT_PARTS: SnapshotPart[] = [...BASE_SNAPSHOT_PARTS, ...OPTION_SNAPSHOT_PARTS];
 
 /**
  * Before the leaver's first change: the account's state, stored with the event (a blob named by

@@ -1,6 +1,7 @@
 import { SNAPSHOT_PARTS } from '../offboarding/snapshot';
 import { restoreGroups, restoreLicences } from './restore-access';
 import type { Restorer, RestoreContext } from './restore-context';
+import { restoreDevices, restoreOwnedGroups } from './restore-options';
 import { restoreAttributes, restoreDirectReports, restoreManager } from './restore-people';
 
 /**
@@ -14,12 +15,13 @@ export const RESTORERS: Record<string, Restorer> = {
   licences: restoreLicences,
   manager: restoreManager,
   directReports: restoreDirectReports,
+  ownedGroups: restoreOwnedGroups,
+  devices: restoreDevices,
 };
 
 const NOT_RESTORABLE: Record<string, string> = {
   authenticationMethods:
     "no app can put sign-in methods back (their keys are the user's): the worker registers them again, with a Temporary Access Pass when CREDENTIAL_DELIVERY=webhook",
-  devices: 'a wiped or retired device cannot be given back: re-enable a disabled device in the Entra admin center, re-enrol a retired one in Intune',
 };
 
 const stepName = (part: string) => `restore-${part.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
