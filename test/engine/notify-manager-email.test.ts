@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { graphAppRolesFor } from '../../shared/graph/permissions';
+import { GRAPH_ROUTE_PERMISSIONS, graphAppRolesFor } from '../../shared/graph/permissions';
 import { hrEvent, postAndWait, stepsOf, useTenantHost } from '../support/tenant';
 
 const rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'rules-email-')), 'rules.json');
@@ -27,6 +27,8 @@ describe('the manager is told, by e-mail', () => {
     expect(mail.message.body.content).toContain('Told &lt;i&gt;ByMail&lt;/i&gt; has left.');
     expect(mail.message.body.content).not.toContain('<i>');
     expect(mail.message.body.content).toMatch(/Account deleted<\/th><td>\d{4}-\d{2}-\d{2} \(restorable for 30 days after\)/);
+    expect(GRAPH_ROUTE_PERMISSIONS['POST /users/{id}/sendMail']!.roles).toEqual(['Mail.Send']);
+    expect(t.host.simulator!.stats().byRoute['POST /users/{id}/sendMail']).toBe(1);
   });
 
   it('when the app may not send from that mailbox (no Mail.Send, in Entra or Exchange), then the event is dead-lettered at notify-manager with what to grant', async () => {

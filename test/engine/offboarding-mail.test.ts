@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ObservedRequest } from '../../dev/graph-simulator';
+import { GRAPH_ROUTE_PERMISSIONS } from '../../shared/graph/permissions';
 import { FORWARD_RULE_NAME } from '../../shared/processing/offboarding/mail';
 import { hrEvent, postAndWait, stepsOf, useTenantHost } from '../support/tenant';
 
@@ -162,5 +163,13 @@ describe('a leaver\'s mail is handed to the manager', () => {
     expect({ replies: calls(REPLIES) - before.replies, rules: calls(NEW_RULE) - before.rules }).toEqual({ replies: 0, rules: 0 });
     expect((await repliesOf(id)).status).toBe('disabled');
     expect(await rulesOf(id)).toEqual([]);
+  });
+
+  it('every Graph route these leavers called is in the permissions list, the mailbox ones under MailboxSettings.ReadWrite alone', () => {
+    const routes = [...new Set(observed.map((r) => r.route))];
+    expect(routes.filter((route) => !GRAPH_ROUTE_PERMISSIONS[route])).toEqual([]);
+    const mailbox = routes.filter((r) => /mailboxSettings|mailFolders/.test(r)).sort();
+    expect(mailbox).toEqual(['GET /users/{id}/mailFolders/inbox/messageRules', 'GET /users/{id}/mailboxSettings/automaticRepliesSetting', NEW_RULE, REPLIES].sort());
+    for (const route of mailbox) expect(GRAPH_ROUTE_PERMISSIONS[route]!.roles).toEqual(['MailboxSettings.ReadWrite']);
   });
 });
