@@ -88,6 +88,8 @@ describe('undo of a leaver whose offboarding options were on', () => {
     expect(state().devices.get(LAPTOP)?.accountEnabled).toBe(true);
     expect(steps['restore-devices']?.detail).toMatch(/restored: UNDO-LAPTOP enabled; not restored: UNDO-LAPTOP \(Intune, company: wipePending — a retire or wipe cannot be undone.*UNDO-HOME-PC \(Entra: deleted/);
     expect(steps['restore-authentication-methods']).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('microsoftAuthenticator, phone') });
+    // What the hand-over gave the manager stays the manager's, and the undo says so.
+    expect(steps['handover-left-in-place']).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('co-owner') });
 
     const unlisted = [...new Set(observed.slice(from).map((r) => r.route))].filter((route) => !GRAPH_ROUTE_PERMISSIONS[route]);
     expect(unlisted).toEqual([]);

@@ -9,6 +9,7 @@ import type { StepRunner } from '../step-runner';
 import { setAccountEnabled, setLeaveDate } from '../steps/account';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
+import { reportHandoverLeftInPlace } from '../undo/handover-left';
 import { leaveBlockGroup } from '../undo/leave-block-group';
 import { recoverAccount } from '../undo/restore-account';
 import { restoreParts } from '../undo/restore-parts';
@@ -35,6 +36,7 @@ export async function runUndoLeaver(event: LifecycleEvent, runner: StepRunner, d
   await setLeaveDate(user, leaveDate, runner, deps);
   await leaveBlockGroup(user, snapshot, reads, runner, deps);
   await restoreParts({ event, user, snapshot, runner, deps, reads, besideRules: false });
+  await reportHandoverLeftInPlace(deps.policy.leaver, runner);
   // Its sign-in methods were removed (the snapshot read them only because the leaver removed them): a pass to register again.
   if (snapshot.parts.authenticationMethods?.read) await issueTemporaryAccessPass(event, user, 'rehire', runner, deps);
 }

@@ -21,9 +21,6 @@ export async function takeSnapshot(ctx: OffboardingContext): Promise<void> {
   const { runner, deps, event, user } = ctx;
   await runner.run(SNAPSHOT_STEP, async () => {
     if (runner.completedEarlier(SNAPSHOT_STEP)) return { outcome: 'already-done', detail: 'the snapshot taken in an earlier attempt is kept' };
-    const snapshots = deps.ledger.snapshots;
-    const earlier = await snapshots.get(event.tenantId, event.employee.employeeId, event.eventId);
-    if (earlier) return { outcome: 'already-done', detail: `the snapshot taken ${earlier.takenAt}, before the first change, is kept` };
     const snapshot: LeaverSnapshot = {
       version: 1,
       tenantId: event.tenantId,
@@ -36,7 +33,8 @@ export async function takeSnapshot(ctx: OffboardingContext): Promise<void> {
     };
     const contents = describe(snapshot);
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would store a snapshot of ${user.userPrincipalName}: ${contents}` };
-    const { stored, snapshot: kept } = await snapshots.keepFirst(snapshot);
+    // An attempt that stored its snapshot but stopped before recording the step finds it here, kept.
+    const { stored, snapshot: kept } = await deps.ledger.snapshots.keepFirst(snapshot);
     if (!stored) return { outcome: 'already-done', detail: `the snapshot taken ${kept.takenAt}, before the first change, is kept` };
     return { outcome: 'done', detail: `stored a snapshot of ${user.userPrincipalName}: ${contents}` };
   });
