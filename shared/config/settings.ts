@@ -101,6 +101,11 @@ export const settingsSchema = z
     UPN_DOMAIN: z.string().min(3).default('contoso.com').describe('Verified domain new users get in their userPrincipalName.'),
     UPN_TEMPLATE: z.string().min(1).default('{givenName}.{surname}').describe('Template for the UPN local part.'),
     RULES_FILE: z.string().min(1).default('config/rules.json').describe('Path of the provisioning rules file (groups, licences, leaver policy, protected accounts).'),
+    DEFAULT_USAGE_LOCATION: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as GB')
+      .optional()
+      .describe('Usage location a new account gets when HR sends no country or usage location (licences need one), as the Microsoft 365 admin center gives the organisation\'s country; unset: such a joiner stops at its licences. Never applied to an existing account.'),
     MAPPING_FILE: z
       .string()
       .min(1)

@@ -12,7 +12,7 @@ async function accepted(response: Response): Promise<string[]> {
 }
 
 describe('HR formats end to end', () => {
-  it("when Microsoft's SCIM bulk sample is posted, then each operation is one event: named workers are provisioned, a nameless one is dead-lettered naming the field", async () => {
+  it("when Microsoft's SCIM bulk sample is posted, then each operation is one event: named workers are provisioned, one named only by displayName gets its names from it and, with no country and no DEFAULT_USAGE_LOCATION, stops at its licence", async () => {
     const ids = await accepted(await t.host.postHr(sample('Extended-SCIM-bulk-request-Core+Enterprise.json'), { contentType: 'application/scim+json' }));
     expect(ids).toHaveLength(3);
     const [barbara, jane] = await Promise.all(ids.map((id) => t.host.waitForStatus(id)));
@@ -20,7 +20,8 @@ describe('HR formats end to end', () => {
     expect(stepsOf(barbara!)['set-manager']?.outcome).toBe('pending');
     expect(t.sim.userByEmployeeId('701984')[0]).toMatchObject({ userPrincipalName: 'barbara.jensen@contoso.com', usageLocation: 'US' });
     expect(jane).toMatchObject({ status: 'dead-lettered' });
-    expect(JSON.stringify(jane!.error)).toContain('employee.givenName');
+    expect(stepsOf(jane!)['create-user']?.detail).toContain('jane.doe@contoso.com');
+    expect(JSON.stringify(jane!.error)).toContain('licences: UsageLocationMissing');
   });
 
   it("when Microsoft's CSV-to-SCIM sample is posted, then its custom extension's hire date and usage location reach the account", async () => {

@@ -3,7 +3,7 @@ import type { DirectoryUser } from '../../graph/users';
 import { accountReadsFor, newAccountReads, type AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { StepRunner } from '../step-runner';
-import { updateAttributes } from '../steps/account';
+import { setAccountEnabled, updateAttributes } from '../steps/account';
 import { reconcileGroups, reconcileLicences } from '../steps/access';
 import { createAccount } from '../steps/create-user';
 import { findUser } from '../steps/find-user';
@@ -27,6 +27,8 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
     reads = accountReadsFor(event, existing, deps, { removeUnwanted: true, linksManager: true });
     await checkProtection(existing, reads, runner, deps);
     await updateAttributes(event, existing, runner, deps);
+    // Entra maps SCIM active to accountEnabled: a worker the source says is active signs in again.
+    if (event.employee.accountEnabled === true) await setAccountEnabled(existing, true, runner, deps);
     user = existing;
   } else {
     user = await createAccount(event, runner, deps);

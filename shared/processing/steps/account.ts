@@ -4,7 +4,7 @@ import { revokeSignInSessions, updateUser, type DirectoryUser, type UserPatch } 
 import type { ProcessingDeps } from '../deps';
 import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
-import { changedAttributes, hrOwnedAttributes } from './attributes';
+import { changedAttributes, clearedAttributes, hrOwnedAttributes } from './attributes';
 
 /** The usage location to record, with a note when HR's value was corrected (UK → GB). */
 export function resolveUsageLocation(event: LifecycleEvent, step: string): { code?: string; note?: string } {
@@ -22,7 +22,7 @@ export async function updateAttributes(event: LifecycleEvent, user: DirectoryUse
     const usage = resolveUsageLocation(event, 'update-attributes');
     // An account claimed by UPN (it had no employeeId) becomes this worker's.
     const claim = user.employeeId ? {} : { employeeId: event.employee.employeeId };
-    const patch = changedAttributes(user, { ...hrOwnedAttributes(event.employee, usage.code), ...claim, ...extra });
+    const patch = changedAttributes(user, { ...hrOwnedAttributes(event.employee, usage.code), ...clearedAttributes(event.employee), ...claim, ...extra });
     const note = usage.note ? ` (${usage.note})` : '';
     const names = Object.keys(patch);
     if (names.length === 0) return { outcome: 'already-done', detail: `attributes already match HR${note}` };

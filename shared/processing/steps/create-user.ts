@@ -1,6 +1,7 @@
 import type { LifecycleEvent } from '../../domain/events';
 import { generateInitialPassword } from '../../domain/credentials';
 import { buildDisplayName, buildMailNickname, buildUserPrincipalName } from '../../domain/naming';
+import { InvalidWorkerDataError } from '../../domain/errors';
 import { GraphRequestError } from '../../graph/errors';
 import { createUser, findUserByUpn, type DirectoryUser, type NewUserBody } from '../../graph/users';
 import type { ProcessingDeps } from '../deps';
@@ -20,12 +21,18 @@ const MAX_UPN_ATTEMPTS = 20;
 export async function createAccount(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
   let user: DirectoryUser | undefined;
   await runner.run('create-user', async () => {
-    const usage = resolveUsageLocation(event, 'create-user');
+    const usage = withDefaultUsageLocation(resolveUsageLocation(event, 'create-user'), deps);
     const notes = usage.note ? [usage.note] : [];
     const explicit = event.employee.userPrincipalName;
-    const attempts = explicit ? 1 : MAX_UPN_ATTEMPTS;
+    // A mapping's SelectUniqueValue: its candidates, in order, instead of the template's suffixes.
+    const candidates = event.employee.upnCandidates;
+    const attempts = candidates ? candidates.length : explicit ? 1 : MAX_UPN_ATTEMPTS;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const naming = explicit ? { upn: explicit, notes: [] as string[] } : buildUserPrincipalName(event.employee, deps.settings.UPN_TEMPLATE, deps.settings.UPN_DOMAIN, attempt);
+      const naming = candidates
+        ? { upn: candidates[attempt] as string, notes: attempt > 0 ? [`candidate ${attempt + 1} of ${candidates.length} (the earlier ones were taken)`] : [] }
+        : explicit
+          ? { upn: explicit, notes: [] as string[] }
+          : templateUpn(event, deps, attempt);
       const allNotes = [...notes, ...naming.notes];
       const suffix = allNotes.length ? ` (${allNotes.join('; ')})` : '';
       if (deps.mode === 'plan') {
@@ -51,6 +58,29 @@ export async function createAccount(event: LifecycleEvent, runner: StepRunner, d
     throw new StepFailure('create-user', false, 'NoFreeUserPrincipalName', `no free userPrincipalName after ${attempts} attempt(s)`, 'Set userPrincipalName explicitly for this worker in HR, then replay.');
   });
   return user;
+}
+
+/**
+ * A new account of a worker HR gives no country: the tenant's DEFAULT_USAGE_LOCATION, as the
+ * Microsoft 365 admin center gives a new user the organisation's country. Only at creation: an
+ * existing account's usage location is never overwritten by a default.
+ */
+function withDefaultUsageLocation(usage: { code?: string; note?: string }, deps: ProcessingDeps): { code?: string; note?: string } {
+  const fallback = deps.settings.DEFAULT_USAGE_LOCATION;
+  if (usage.code || !fallback) return usage;
+  return { code: fallback, note: `usageLocation ${fallback} from DEFAULT_USAGE_LOCATION (HR sent no country)` };
+}
+
+/** The template's UPN; a name it needs is reported under the sender's field when the event names it (a mapped SCIM or CSV record). */
+function templateUpn(event: LifecycleEvent, deps: ProcessingDeps, attempt: number) {
+  try {
+    return buildUserPrincipalName(event.employee, deps.settings.UPN_TEMPLATE, deps.settings.UPN_DOMAIN, attempt);
+  } catch (error) {
+    const field = error instanceof InvalidWorkerDataError ? (error.field.replace(/^employee\./, '') as 'givenName' | 'surname') : undefined;
+    const sourceField = field ? event.sourceFields?.[field] : undefined;
+    if (!sourceField || !(error instanceof InvalidWorkerDataError)) throw error;
+    throw new InvalidWorkerDataError(`${sourceField} (${error.field})`, error.message.slice(error.field.length + 2));
+  }
 }
 
 function newUserBody(event: LifecycleEvent, upn: string, usageLocation: string | undefined): NewUserBody {
