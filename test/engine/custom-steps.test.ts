@@ -185,6 +185,29 @@ describe('custom steps of a leaver', () => {
     expect((await services().ledger.get(eventId))?.customStepWait?.event).toBeUndefined();
   });
 
+  it('when a refused event is replayed, then the endpoint is called again under a new call id, and the old callback URL is refused', async () => {
+    const { eventId, callbackUrl } = await pausedLeaver('CS550');
+    expect((await callBack(callbackUrl, SECRETS.CUSTOM_MAILBOX_SECRET, { outcome: 'failed', message: 'not yet' })).status).toBe(204);
+    expect((await host.waitForStatus(eventId)).status).toBe('dead-lettered');
+    const letter = host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).find((m) => (m.body as { eventId: string }).eventId === eventId)!;
+    await host.bus.createSender(host.settings.PROCESSING_QUEUE_NAME).sendMessages({
+      body: letter.body,
+      messageId: `${String(letter.messageId)}~replay-1`,
+      sessionId: letter.sessionId!,
+      applicationProperties: { ...letter.applicationProperties, replay: true },
+    });
+    const calls = await until('the second call', () => {
+      const made = receiver.callsTo(MAILBOX_PATH).filter((c) => c.body.eventId === eventId);
+      return made.length === 2 ? made : undefined;
+    });
+    expect(calls[1]!.body.callId).not.toBe(calls[0]!.body.callId);
+    await until('the new pause', async () => ((await statusOf(eventId)).status === 'queued' ? true : undefined));
+    const old = await callBack(callbackUrl, SECRETS.CUSTOM_MAILBOX_SECRET, { outcome: 'succeeded' });
+    expect(old.status).toBe(409);
+    expect((await callBack(String(calls[1]!.body.callbackUrl), SECRETS.CUSTOM_MAILBOX_SECRET, { outcome: 'succeeded' })).status).toBe(204);
+    expect((await host.waitForStatus(eventId)).status).toBe('succeeded');
+  });
+
   it('when an endpoint refuses the call (4xx), then the event is dead-lettered with its answer; when it is down (5xx), the event is retried', async () => {
     receiver.answer('/ticket', 400, 'ticket queue LEAVERS is closed');
     try {
