@@ -94,7 +94,7 @@ describe('who may read what', () => {
     }
   });
 
-  it('when a route is open to a function key, then it is an HR route that checks its own signature', () => {
+  it('when a route is open without the admin key, then it is an HR route or the custom-step callback, each checking its own signature', () => {
     const open = http.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
     expect(open).toEqual(['custom-step-callback', 'hr-event-status', 'hr-events', 'tenant-hr-event-status', 'tenant-hr-events']);
   });
