@@ -114,6 +114,9 @@ const table: Record<string, Row[]> = {
       'doc: the candidates, tried in order when the account is created',
     ],
   ],
+  Count: [['Count(Split([s], ","))', { s: 'a,b,c' }, 3]],
+  RemoveDuplicates: [['RemoveDuplicates(Split([s], ","))', { s: 'a,b,a' }, ['a', 'b']]],
+  Now: [['Now()', {}, '11/20/2026 10:00:00 AM', 'fixed for the whole request']],
   TenantUpn: [
     ['TenantUpn([userName])', { userName: 'ada@Contoso.com' }, 'ada@Contoso.com', "ours: a UPN in the tenant's domain"],
     ['TenantUpn([userName])', { userName: 'bjensen@example.com' }, undefined, 'ours: another domain is not a UPN here'],
