@@ -79,7 +79,11 @@ export function teamsMessage(summary: ManagerSummary): Record<string, unknown> {
   return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
 }
 
-/** Backslash-escapes the markdown that makes links and emphasis, so a name like `[x](https://…)` shows as typed. */
+/**
+ * Backslash-escapes what makes a link or emphasis in the card's markdown (it renders links, bold,
+ * italic and lists, and a list needs a line of its own), so a name like `[x](https://…)` shows as
+ * typed; other text is left as it is.
+ */
 function markdownText(value: string): string {
-  return value.replace(/[\\`*_[\]()~]/g, (c) => `\\${c}`);
+  return value.replace(/[\\*_[\]]/g, (c) => `\\${c}`);
 }
