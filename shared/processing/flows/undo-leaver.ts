@@ -3,7 +3,7 @@ import type { LeaverSnapshot } from '../../ledger/leaver-snapshots';
 import { existingAccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
 import type { SnapshotAttributes } from '../offboarding/snapshot-parts';
-import { describe } from '../offboarding/snapshot';
+import { describeSnapshot } from '../offboarding/snapshot';
 import { StepFailure } from '../outcome';
 import type { StepRunner } from '../step-runner';
 import { setAccountEnabled, setLeaveDate } from '../steps/account';
@@ -55,7 +55,7 @@ async function findSnapshot(event: LifecycleEvent, runner: StepRunner, deps: Pro
         'Ask for the undo again (POST /api/manage/workers/{employeeId}/undo-leaver): it names the snapshot to restore.',
       );
     }
-    return { outcome: 'done', detail: `the snapshot leaver ${leaverEventId} took of ${snapshot.userPrincipalName} at ${snapshot.takenAt}: ${describe(snapshot)}` };
+    return { outcome: 'done', detail: `the snapshot leaver ${leaverEventId} took of ${snapshot.userPrincipalName} at ${snapshot.takenAt}: ${describeSnapshot(snapshot)}` };
   });
   return snapshot as LeaverSnapshot;
 }

@@ -10,7 +10,7 @@ import type { OffboardingContext } from './context';
  * `{ read: false, reason }` when it does not read it (its option is off and the app holds no
  * permission for it); a Graph refusal is recorded the same way by the snapshot step, so a part
  * that cannot be read never stops the leaver. Another offboarding step adds its own part here, and
- * its restorer (by the same name) to shared/processing/undo/restorers.ts.
+ * its restorer (by the same name) to `RESTORERS` in shared/processing/undo/restore-parts.ts.
  */
 export interface SnapshotPart {
   name: string;

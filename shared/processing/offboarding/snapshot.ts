@@ -31,7 +31,7 @@ export async function takeSnapshot(ctx: OffboardingContext): Promise<void> {
       userPrincipalName: user.userPrincipalName,
       parts: await readParts(ctx),
     };
-    const contents = describe(snapshot);
+    const contents = describeSnapshot(snapshot);
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would store a snapshot of ${user.userPrincipalName}: ${contents}` };
     // An attempt that stored its snapshot but stopped before recording the step finds it here, kept.
     const { stored, snapshot: kept } = await deps.ledger.snapshots.keepFirst(snapshot);
@@ -57,7 +57,7 @@ async function readPart(part: SnapshotPart, ctx: OffboardingContext): Promise<Sn
 }
 
 /** What was stored and what was not, for the step's detail and the undo's report. */
-export function describe(snapshot: LeaverSnapshot): string {
+export function describeSnapshot(snapshot: LeaverSnapshot): string {
   const found: string[] = [];
   const missing: string[] = [];
   for (const part of SNAPSHOT_PARTS) {
