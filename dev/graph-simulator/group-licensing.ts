@@ -1,3 +1,4 @@
+import { stampMailAddress } from './mail';
 import type { AssignedLicense, GroupRecord, SimulatorState, UserRecord } from './types';
 
 /**
@@ -55,6 +56,7 @@ export function refreshGroupLicences(state: SimulatorState, userIds: Iterable<st
     const after = heldSkuIds(user);
     for (const skuId of after) if (!before.has(skuId)) adjust(state, skuId, 1);
     for (const skuId of before) if (!after.has(skuId)) adjust(state, skuId, -1);
+    stampMailAddress(state, user);
   }
 }
 

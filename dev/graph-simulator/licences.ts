@@ -1,6 +1,7 @@
 import { badRequest } from './errors';
 import { asObject } from './odata';
 import { heldSkuIds, inheritedOf, INHERITED_LICENCE_REMOVAL, presentLicences } from './group-licensing';
+import { stampMailAddress } from './mail';
 import { presentUser, requireUser } from './users';
 import type { AssignedLicense, SimContext, SimRequest, SkuRecord } from './types';
 
@@ -90,5 +91,6 @@ export function assignLicense(req: SimRequest, ctx: SimContext, idOrUpn: string)
       if (!inherited.has(l.skuId)) ctx.state.skus.get(l.skuId)!.consumedUnits += 1;
     }
   }
+  stampMailAddress(ctx.state, user);
   return { '@odata.context': `${ctx.baseUrl}/$metadata#users/$entity`, ...presentUser(user) };
 }

@@ -83,6 +83,15 @@ function mailboxState(ctx: SimContext, user: UserRecord): 'ready' | 'none' | 'pr
   return parts.some((p) => p !== undefined && EXCHANGE_SKUS.has(p)) ? 'ready' : 'none';
 }
 
+/**
+ * A mailbox gives the user its `mail` address (the primary SMTP address, here the UPN), as Exchange
+ * stamps it once the mailbox exists; it stays when the licence goes (the mailbox is kept 30 days).
+ * Called after a user's licences change.
+ */
+export function stampMailAddress(state: SimulatorState, user: UserRecord): void {
+  if (!user.mail && mailboxState({ state } as SimContext, user) === 'ready') user.mail = user.userPrincipalName;
+}
+
 /** Exchange's answer to a token without the permission (not the directory's Authorization_RequestDenied). */
 function requireRole(ctx: SimContext, roles: readonly string[]): void {
   if (!holdsAny(ctx, roles)) throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
