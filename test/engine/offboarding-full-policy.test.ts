@@ -75,6 +75,24 @@ afterAll(async () => {
 const worker = (employeeId: string, extra: Record<string, unknown> = {}) => ({ employeeId, givenName: 'Full', surname: `Policy${employeeId}`, department: 'Engineering', country: 'GB', ...extra });
 const idOf = (employeeId: string) => tenant(host).userByEmployeeId(employeeId)[0]!.id;
 
+async function postLeaver(): Promise<string> {
+  const response = await host.postHr(JSON.stringify(hrEvent('leaver', worker('FP1', { managerEmployeeId: 'FP-M' }))));
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
+}
+
+/** The leaver is done for now once the manager has been told (its deletion then waits 30 days). */
+async function settled(eventId: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 40_000;
+  let last: Record<string, unknown> = {};
+  while (Date.now() < deadline) {
+    last = (await (await fetch(`${host.url}/api/events/${encodeURIComponent(eventId)}`)).json()) as Record<string, unknown>;
+    if (last.status === 'dead-lettered' || (last.status !== 'processing' && stepsOf(last)['notify-manager']?.outcome === 'done')) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`leaver never finished its immediate stage: ${JSON.stringify(last)}`);
+}
+
 it('when a leaver meets every option, then each runs once in order and a second delivery of the same message writes nothing', async () => {
   const sim = tenant(host);
   await postAndWait(host, hrEvent('joiner', worker('FP-M')));
@@ -91,12 +109,16 @@ it('when a leaver meets every option, then each runs once in order and a second 
   provisionOneDrive(state, leaver);
   state.groups.set('f2000000-0000-4000-8000-000000000001', { id: 'f2000000-0000-4000-8000-000000000001', displayName: 'Team FP', mailEnabled: false, securityEnabled: true, groupTypes: [], membershipRule: null, onPremisesSyncEnabled: null, memberIds: [], ownerIds: [leaver] });
 
+  // The manager's mail fails once: the summary then goes in a later attempt, which must still list what the first closed.
+  host.simulator!.setFaults([{ method: 'POST', path: /\/sendMail$/, status: 500, times: 1 }]);
   const before = observed.length;
-  const left = await postAndWait(host, hrEvent('leaver', worker('FP1', { managerEmployeeId: 'FP-M' })), 'delete-account');
+  const eventId = await postLeaver();
+  const left = await settled(eventId);
   const steps = stepsOf(left);
   const order = (left.steps as { name: string }[]).map((s) => s.name);
   for (const name of ['snapshot-state', 'disable-sign-in', 'remove-authentication-methods', 'add-to-block-group', 'custom:open-ticket', 'mail-automatic-replies', 'mail-forward-to-manager', 'onedrive-manager-access', 'hand-over-group-ownership', 'move-direct-reports', 'remove-groups', 'remove-licences', 'notify-manager']) {
-    expect({ name, outcome: steps[name]?.outcome }).toEqual({ name, outcome: 'done' });
+    // Done in the first attempt, or found done by the attempt after the manager's mail failed.
+    expect({ name, outcome: steps[name]?.outcome }).toEqual({ name, outcome: expect.stringMatching(/^(done|already-done)$/) });
   }
   expect(order.some((n) => n.startsWith('device:'))).toBe(true);
   // Mail and files are handed over before the licence goes; the manager is told last.
@@ -114,6 +136,9 @@ it('when a leaver meets every option, then each runs once in order and a second 
   expect(receiver.callsTo('/ticket')).toHaveLength(1);
   expect(receiver.callsTo('/ticket')[0]!.signatureValid).toBe(true);
   expect(host.simulator!.outbox()).toHaveLength(1);
+  expect(Number(left.attempts)).toBeGreaterThan(1);
+  const summary = JSON.stringify(host.simulator!.outbox()[0]!.message);
+  for (const closed of ['sign-in disabled', 'sign-in methods', 'block group', 'device FP-LAPTOP']) expect(summary).toContain(closed);
   // Every Graph call the full policy made is one the permission list knows.
   const routes = new Set(observed.slice(before).map((r) => r.route));
   expect([...routes].filter((r) => !GRAPH_ROUTE_PERMISSIONS[r] && r !== 'POST /$batch')).toEqual([]);

@@ -102,7 +102,7 @@ function offboardingContext(event: LifecycleEvent, user: DirectoryUser, runner: 
     leaveAt,
     manager: () =>
       (manager ??= reads.managerId().then((id) => (id ? findUserByUpn(deps.graph, id) : undefined))),
-    handover: { closed: [] },
+    handover: {},
   };
 }
 

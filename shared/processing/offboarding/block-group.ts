@@ -34,7 +34,6 @@ export async function addToBlockGroup(ctx: OffboardingContext): Promise<void> {
     }
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would add ${user.userPrincipalName} to the block group ${group.displayName}` };
     const added = await deps.directory.addMember(group, user.id);
-    ctx.handover.closed.push(`added to the block group ${group.displayName}`);
     return added
       ? { outcome: 'done', detail: `added ${user.userPrincipalName} to the block group ${group.displayName}` }
       : { outcome: 'already-done', detail: `${user.userPrincipalName} is already in the block group ${group.displayName}` };

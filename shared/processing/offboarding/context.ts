@@ -23,7 +23,7 @@ export interface OffboardingContext {
   leaveAt: Date;
   /** The leaver's manager in Entra (their `manager` link), or undefined when they have none. */
   manager(): Promise<DirectoryUser | undefined>;
-  /** Where the leaver's mail and files went, filled in by the steps that hand them over, for the manager's summary. */
+  /** Where the leaver's mail and files went, filled in by the steps that hand them over, for the manager's summary (what was closed, it reads from the ledger). */
   handover: Handover;
 }
 
@@ -33,7 +33,6 @@ export interface Handover {
   oneDriveUrl?: string;
   ownershipTransferred?: string[];
   reportsMovedTo?: string;
-  closed: string[];
 }
 
 export type OffboardingStep = (ctx: OffboardingContext) => Promise<void>;

@@ -79,7 +79,6 @@ async function actOnDevice(ctx: OffboardingContext, device: DeviceParts, policy:
   ];
   const detail = `${nameOf(device)}: ${results.map((r) => r.detail).join('; ')}`;
   const outcome = (['planned', 'done', 'already-done'] as const).find((o) => results.some((r) => r.outcome === o)) ?? 'skipped';
-  if (outcome === 'done') ctx.handover.closed.push(`device ${detail}`);
   return { outcome, detail };
 }
 

@@ -3,6 +3,7 @@ import { NotificationDeliveryError } from '../../notifications/post-json';
 import type { ManagerSummary } from '../../notifications/summary';
 import type { MailContact } from '../../graph/mail';
 import { StepFailure } from '../outcome';
+import type { StepRecord } from '../../ledger/types';
 import type { OffboardingContext } from './context';
 import { managerContact, named } from './manager-contact';
 
@@ -10,7 +11,21 @@ export const NOTIFY_STEP = 'notify-manager';
 const DAY_MS = 24 * 3600_000;
 
 /** What the flow's own steps closed, by the names they have in the ledger. */
-const CLOSED_BY_FLOW: Record<string, string> = { 'disable-sign-in': 'sign-in disabled', 'revoke-sessions': 'sessions revoked' };
+/**
+ * What was closed, read from the leaver's ledger steps rather than from this attempt's memory, so
+ * a summary sent by a later attempt (the event retried after its access steps) still lists them.
+ */
+function closedLine(step: StepRecord): string | undefined {
+  if (step.outcome !== 'done' && step.outcome !== 'already-done') return undefined;
+  if (step.name === 'disable-sign-in') return 'sign-in disabled';
+  if (step.name === 'revoke-sessions') return 'sessions revoked';
+  // A device acted on earlier is recorded again as already-done, with what was done then.
+  if (step.name.startsWith('device:')) return `device ${(step.detail ?? step.name.slice('device:'.length)).replace(/^acted on in an earlier attempt: /, '')}`;
+  if (step.name === 'add-to-block-group') return step.detail ?? 'in the block group';
+  if (step.outcome !== 'done') return undefined;
+  if (step.name === 'remove-authentication-methods') return `sign-in methods: ${step.detail ?? 'removed'}`;
+  return undefined;
+}
 
 /**
  * The manager is told, once, when the leaver's immediate stage is done: what was closed, where
@@ -43,7 +58,7 @@ export async function notifyManager(ctx: OffboardingContext): Promise<void> {
 
 export function summaryFor(ctx: OffboardingContext, manager: MailContact): ManagerSummary {
   const { event, user, leaveAt, policy, handover } = ctx;
-  const doneByFlow = ctx.runner.record.steps.filter((s) => (s.outcome === 'done' || s.outcome === 'already-done') && CLOSED_BY_FLOW[s.name]).map((s) => CLOSED_BY_FLOW[s.name] as string);
+  const closed = ctx.runner.record.steps.map(closedLine).filter((line): line is string => line !== undefined);
   const at = (days: number) => new Date(leaveAt.getTime() + days * DAY_MS).toISOString();
   return {
     notificationId: `${event.eventId}/${NOTIFY_STEP}`,
@@ -53,7 +68,7 @@ export function summaryFor(ctx: OffboardingContext, manager: MailContact): Manag
     leaver: { displayName: user.displayName ?? user.userPrincipalName, userPrincipalName: user.userPrincipalName, employeeId: event.employee.employeeId },
     manager: { displayName: manager.displayName, mail: manager.mail },
     leftAt: leaveAt.toISOString(),
-    closed: [...new Set([...doneByFlow, ...handover.closed])],
+    closed: [...new Set(closed)],
     mail: { ...(handover.automaticReplies ? { automaticReplies: handover.automaticReplies } : {}), ...(handover.mailForwardedTo ? { forwardedTo: handover.mailForwardedTo } : {}) },
     files: handover.oneDriveUrl ? { oneDriveUrl: handover.oneDriveUrl } : {},
     ownershipTransferred: handover.ownershipTransferred ?? [],

@@ -34,6 +34,9 @@ const PHONE_ORDER = ['office', 'alternateMobile', 'mobile'];
 export async function removeAuthenticationMethods(ctx: OffboardingContext): Promise<void> {
   if (ctx.policy.authenticationMethods !== 'remove') return;
   const { deps, user, runner } = ctx;
+  // Done in an earlier attempt: its ledger entry keeps what was removed (the manager's summary
+  // reads it); the account is disabled, so its owner cannot have registered another meanwhile.
+  if (runner.completedEarlier(STEP)) return;
   await runner.run(STEP, async () => {
     const registered = await listAuthenticationMethods(deps.graph, user.id);
     const removable = inRemovalOrder(registered.filter((m): m is Removable => m.kind !== undefined));
@@ -41,7 +44,6 @@ export async function removeAuthenticationMethods(ctx: OffboardingContext): Prom
     if (removable.length === 0) return { outcome: 'already-done', detail: `no sign-in methods to remove${kept}` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${describe(removable)}${kept}` };
     const removed = await removeInPasses(ctx, removable);
-    ctx.handover.closed.push(`sign-in methods removed: ${describe(removed)}`);
     return { outcome: 'done', detail: `removed ${describe(removed)}${kept}` };
   });
 }
