@@ -5,7 +5,7 @@
 // its own work. Application Insights is not configured, so it is not loaded (it takes ~1 s when
 // it is); the Service Bus SDK binding is loaded by the first queue message, not measured here.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -28,6 +28,10 @@ if (!existsSync(path.join(root, 'dist', 'functions', 'index.js'))) execFileSync(
 const out = path.join(root, '.local', 'cold-start-tsc'); // inside the repo, so node_modules resolve
 try {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', root, '--outDir', out, '--sourceMap', 'false'], { stdio: 'inherit' });
+  // Plain JavaScript sources (the generated expression parser) are not emitted by tsc: copied as they are.
+  for (const file of execFileSync('git', ['ls-files', 'shared/*.js', 'shared/**/*.js', 'functions/*.js'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    cpSync(path.join(root, file), path.join(out, file));
+  }
   // The unbundled entry resolves node_modules from the repository.
   const unbundled = measure(path.join(out, 'functions', 'index.js'), path.join(out, 'shared', 'runtime', 'azure-sdks.js'));
   const bundled = measure(path.join(root, 'dist', 'functions', 'index.js'), path.join(root, 'dist', 'functions', 'azure-sdks.js'));
