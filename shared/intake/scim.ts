@@ -1,5 +1,5 @@
-import { deriveEventId, type FieldIssue } from '../domain/events';
-import { mapRecord } from '../mapping/apply-mapping';
+import { deriveEventId, type FieldIssue, type LifecycleEventType } from '../domain/events';
+import { mapRecord, type MappedRecord } from '../mapping/apply-mapping';
 import { sourceMapping, type MappingSet } from '../mapping/mapping-file';
 import { scimReader } from '../mapping/source-records';
 import { mappingIssues, toMappedEvent, type MappedEventOptions } from './mapped-event';
@@ -50,7 +50,6 @@ export function parseScimBulkRequest(body: unknown, options: ScimIntakeOptions):
 
 function toEvent(operation: unknown, index: number, options: ScimIntakeOptions): Validated {
   const at = `Operations[${index}]`;
-  const fail = (field: string, message: string): Validated => ({ ok: false, issues: [{ record: index, field: `${at}.${field}`, message }] });
   if (!isObject(operation)) return { ok: false, issues: [{ record: index, field: at, message: 'must be an object' }] };
   const issues: FieldIssue[] = [];
   if (String(operation.method ?? '').toUpperCase() !== 'POST') issues.push({ record: index, field: `${at}.method`, message: 'must be POST' });
@@ -61,23 +60,56 @@ function toEvent(operation: unknown, index: number, options: ScimIntakeOptions):
   if (!isObject(data)) issues.push({ record: index, field: `${at}.data`, message: 'must be a SCIM User object' });
   if (issues.length > 0 || !isObject(data) || typeof bulkId !== 'string') return { ok: false, issues };
 
+  return mapScimUser(data, {
+    ...options,
+    index,
+    at: `${at}.data`,
+    otherAt: at,
+    eventIdOf: (withoutId) => `scim-${sanitize(bulkId).slice(0, 64)}-${deriveEventId(withoutId as Parameters<typeof deriveEventId>[0]).replace(/^evt-/, '')}`,
+  });
+}
+
+export interface ScimUserOptions extends Omit<ScimIntakeOptions, 'maxRecords'> {
+  /** The record's index in the request, for issues. */
+  index: number;
+  /** The sender's path of the User (`Operations[2].data` in a bulk request; '' for a /Users resource). */
+  at: string;
+  /** Where problems outside the User are reported (`Operations[2]`; '' for a resource). */
+  otherAt: string;
+  eventIdOf: (withoutId: Record<string, unknown>) => string;
+  /**
+   * The event once the mapping has run, before validation: the /Users endpoints make an update of
+   * an active worker a mover, and a DELETE a leaver (the mapping alone says joiner or leaver).
+   */
+  decide?: (record: MappedRecord & { type: LifecycleEventType }) => MappedRecord & { type: LifecycleEventType };
+}
+
+/**
+ * One SCIM User through the tenant's hr-scim mapping into a validated event: the bulk intake's
+ * operations and the /Users resource endpoints (shared/scim) share it, so both read a User alike.
+ */
+export function mapScimUser(data: Record<string, unknown>, options: ScimUserOptions): Validated {
+  const { index } = options;
+  const join = (prefix: string, field: string) => (prefix ? `${prefix}.${field}` : field);
+  const fail = (field: string, message: string): Validated => ({ ok: false, issues: [{ record: index, field: join(options.at, field), message }] });
   const mapping = sourceMapping(options.mappings, 'hr-scim');
-  if (!mapping) return fail('data', 'has no hr-scim mapping');
+  if (!mapping) return options.at ? { ok: false, issues: [{ record: index, field: options.at, message: 'has no hr-scim mapping' }] } : fail('(record)', 'has no hr-scim mapping');
   const { record, issues: problems } = mapRecord(mapping, scimReader(data), { now: options.now, upnDomains: options.upnDomains ?? [] });
   const context: MappedEventOptions = {
     index,
     tenantId: options.tenantId,
     source: 'hr-scim',
     now: options.now,
-    fieldName: (field) => `${at}.data.${field}`,
-    otherField: (path) => `${at}.${path}`,
+    fieldName: (field) => join(options.at, field),
+    otherField: (path) => join(options.otherAt, path),
     ...(options.upnDomains ? { upnDomains: options.upnDomains } : {}),
-    eventIdOf: (withoutId) => `scim-${sanitize(bulkId).slice(0, 64)}-${deriveEventId(withoutId as Parameters<typeof deriveEventId>[0]).replace(/^evt-/, '')}`,
+    eventIdOf: options.eventIdOf,
   };
   if (problems.length > 0) return { ok: false, issues: mappingIssues(problems, context) };
-  if (record.employee.employeeId === undefined) return fail(`data.${record.fieldOf('employeeId')}`, 'is required (it becomes the employeeId)');
-  if (!record.type) return fail(`data.${record.fieldOf('type')}`, 'gives no event type');
-  return toMappedEvent({ ...record, type: record.type }, context);
+  if (record.employee.employeeId === undefined) return fail(record.fieldOf('employeeId'), 'is required (it becomes the employeeId)');
+  if (!record.type) return fail(record.fieldOf('type'), 'gives no event type');
+  const typed = { ...record, type: record.type };
+  return toMappedEvent(options.decide ? options.decide(typed) : typed, context);
 }
 
 function sanitize(value: string): string {
