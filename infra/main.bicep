@@ -36,6 +36,10 @@ param credentialWebhookUrl string = ''
 @secure()
 param credentialWebhookSecret string = ''
 
+@description('Bearer token SCIM clients (Rippling, Okta, Entra provisioning) present at /api/scim/v2 for the home tenant (at least 32 characters; docs/scim.md). Empty: no SCIM endpoint.')
+@secure()
+param scimBearerToken string = ''
+
 @description('Teams or Slack incoming webhook for licence audit alerts (empty: none).')
 param auditNotifyWebhookUrl string = ''
 
@@ -172,6 +176,12 @@ resource credentialSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!
   properties: { value: credentialWebhookSecret }
 }
 
+resource scimSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(scimBearerToken)) {
+  parent: keyVault
+  name: 'scim-bearer-token'
+  properties: { value: scimBearerToken }
+}
+
 resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: names.logs
   location: location
@@ -255,6 +265,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'HR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${hrSecret.properties.secretUri})' }
         { name: 'HR_MAX_BODY_BYTES', value: '1048576' }
         { name: 'HR_MAX_RECORDS', value: '500' }
+        { name: 'SCIM_BEARER_TOKEN', value: empty(scimBearerToken) ? '' : '@Microsoft.KeyVault(SecretUri=${scimSecret.properties.secretUri})' }
         { name: 'PROCESSING_QUEUE_NAME', value: processingQueue.name }
         { name: 'TICKET_QUEUE_NAME', value: ticketQueue.name }
         { name: 'LEDGER_TABLE_NAME', value: 'lifecycleLedger' }

@@ -75,6 +75,11 @@ export const settingsSchema = z
       .describe('HMAC-SHA256 secret HR systems sign requests with (Key Vault reference in Azure).'),
     HR_MAX_BODY_BYTES: positiveInt(1_048_576).describe('Largest HR request body accepted, in bytes.'),
     HR_MAX_RECORDS: positiveInt(500).describe('Most records accepted in one HR request.'),
+    SCIM_BEARER_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .optional()
+      .describe("Bearer token SCIM clients (Rippling, Okta, Entra provisioning) present at /api/scim/v2 for the home tenant (Key Vault reference in Azure), compared in constant time; unset: the home tenant has no SCIM endpoint. docs/scim.md."),
     PROCESSING_QUEUE_NAME: z
       .string()
       .min(1)

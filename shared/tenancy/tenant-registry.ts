@@ -18,6 +18,8 @@ export interface ReadyTenant {
   directoryTenantId?: string;
   /** Resolved from the app setting the config names (env), never logged. */
   hrWebhookSecret: Secret;
+  /** The bearer token its SCIM clients present (SCIM_BEARER_TOKEN, or the setting `scimBearerTokenSetting` names); absent: no SCIM endpoint. */
+  scimBearerToken?: Secret;
   /**
    * The app settings with this tenant's values over them: UPN_DOMAIN, UPN_TEMPLATE,
    * GRAPH_BASE_URL (graphBaseUrl), GRAPH_WRITES_PER_SECOND (graphWritesPerSecond, never above the
@@ -175,8 +177,9 @@ export class TenantRegistry {
     }
     const { HR_WEBHOOK_SECRET, ...rest } = this.settings;
     const hrWebhookSecret = new Secret(HR_WEBHOOK_SECRET);
+    const scim = this.settings.SCIM_BEARER_TOKEN ? { scimBearerToken: new Secret(this.settings.SCIM_BEARER_TOKEN) } : {};
     const tenant = readyTenant(
-      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, policy, ...(mapping ? { mapping } : {}), revision: revisionOf({ home: rest }, hrWebhookSecret) },
+      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, ...scim, policy, ...(mapping ? { mapping } : {}), revision: revisionOf({ home: rest }, hrWebhookSecret) },
       this.settings,
       this.env,
     );
@@ -229,9 +232,13 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
     return { key, state: 'invalid', origin, issues: [`mapping: ${error instanceof Error ? error.message : String(error)}`] };
   }
   const hrWebhookSecret = new Secret(env[config.hrWebhookSecretSetting] ?? '');
+  const scimToken = config.scimBearerTokenSetting ? readNamedSetting(env, config.scimBearerTokenSetting, { minLength: MIN_SECRET_LENGTH }) : undefined;
+  const scimBearerToken = scimToken?.ok ? new Secret(scimToken.value) : undefined;
   const tenantSettings: Settings = Object.freeze({
     ...settings,
     HR_WEBHOOK_SECRET: hrWebhookSecret.reveal(),
+    // Never the home tenant's token: code reading settings sees only this tenant's.
+    SCIM_BEARER_TOKEN: scimBearerToken?.reveal(),
     UPN_DOMAIN: config.upnDomain,
     UPN_TEMPLATE: config.upnTemplate,
     GRAPH_BASE_URL: config.graphBaseUrl ?? settings.GRAPH_BASE_URL,
@@ -244,6 +251,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       displayName: config.displayName,
       directoryTenantId: config.directoryTenantId,
       hrWebhookSecret,
+      ...(scimBearerToken ? { scimBearerToken } : {}),
       policy,
       ...(mapping ? { mapping } : {}),
       ...(config.licencePrices ? { licencePrices: config.licencePrices } : {}),
@@ -279,6 +287,13 @@ function checkEntry(entry: TenantSourceEntry, settings: Settings, env: NodeJS.Pr
     const value = env[secretSetting];
     if (value === undefined || value === '') issues.push(`hrWebhookSecretSetting: app setting ${secretSetting} is not set`);
     else if (value.length < MIN_SECRET_LENGTH) issues.push(`hrWebhookSecretSetting: app setting ${secretSetting} must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  const scimSetting = raw.scimBearerTokenSetting;
+  if (raw.enabled !== false && typeof scimSetting === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(scimSetting)) {
+    // One credential per purpose: the SCIM client would otherwise hold the key that signs HR posts.
+    if (scimSetting === secretSetting) issues.push('scimBearerTokenSetting: must name a setting of its own, not the HR secret\'s');
+    const token = readNamedSetting(env, scimSetting, { minLength: MIN_SECRET_LENGTH });
+    if (!token.ok) issues.push(`scimBearerTokenSetting: ${token.problem}`);
   }
   return { key, origin: entry.origin, issues, ...(parsed.success ? { config: parsed.data } : {}) };
 }

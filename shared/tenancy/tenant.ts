@@ -27,6 +27,8 @@ export const tenantConfigSchema = z
     directoryTenantId: z.string().uuid(),
     /** Name of the app setting whose value is this tenant's HR HMAC secret (≥ 32 characters). */
     hrWebhookSecretSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name'),
+    /** Name of the app setting whose value is the bearer token this tenant's SCIM clients present (≥ 32 characters; docs/scim.md); absent: no SCIM endpoint. */
+    scimBearerTokenSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name').optional(),
     upnDomain: z.string().trim().min(3),
     upnTemplate: z.string().min(1).default('{givenName}.{surname}'),
     /** The rules file's content (groups, licences, leaver policy, protected accounts, mass-leaver guard). */
