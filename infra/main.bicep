@@ -22,6 +22,14 @@ param upnDomain string
 @description('Template for the UPN local part.')
 param upnTemplate string = '{givenName}.{surname}'
 
+@description('IANA time zone of the home tenant\'s hire dates (TENANT_TIME_ZONE): a future-dated hire starts at hireStartHour of its hire date there.')
+param tenantTimeZone string = 'UTC'
+
+@description('Local hour (0-23) a hire date starts (HIRE_START_HOUR): sign-in is enabled and the Temporary Access Pass issued then.')
+@minValue(0)
+@maxValue(23)
+param hireStartHour int = 0
+
 @description('Microsoft Graph endpoint (national clouds: https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn).')
 param graphBaseUrl string = 'https://graph.microsoft.com'
 
@@ -279,6 +287,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CREDENTIAL_DELIVERY', value: credentialDelivery }
         { name: 'CREDENTIAL_WEBHOOK_URL', value: credentialWebhookUrl }
         { name: 'CREDENTIAL_WEBHOOK_SECRET', value: empty(credentialWebhookSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${credentialSecret.properties.secretUri})' }
+        // A future-dated hire: the account is made, sign-in off, this many days before its start; enabled, with its pass, at the start.
+        { name: 'PRE_HIRE_DAYS', value: '7' }
+        { name: 'TENANT_TIME_ZONE', value: tenantTimeZone }
+        { name: 'HIRE_START_HOUR', value: string(hireStartHour) }
         { name: 'TAP_LIFETIME_MINUTES', value: '480' }
         // Where custom steps' receivers call back (POST /api/callbacks/{token}): this app's default host name.
         { name: 'CALLBACK_BASE_URL', value: 'https://${names.app}.azurewebsites.net' }

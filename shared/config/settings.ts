@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import * as z from 'zod';
 
 /**
@@ -22,6 +23,11 @@ const httpsOrLoopbackUrl = z
   .refine((u) => u.startsWith('https://') || isLoopbackUrl(u), 'must be an https:// URL (http only for a loopback simulator)');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** An IANA zone name the runtime knows (Europe/Berlin, UTC); an offset such as +01:00 is not a zone: it has no daylight saving. */
+export function isIanaTimeZone(name: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) && IANAZone.isValidZone(name);
+}
 
 export const settingsSchema = z
   .object({
@@ -131,6 +137,25 @@ export const settingsSchema = z
     CALLBACK_BASE_URL: httpsOrLoopbackUrl
       .optional()
       .describe('Public base URL of this Function App (https://<app>.azurewebsites.net, or the front door before it): a custom step that waits gives its receiver `<this>/api/callbacks/<token>` to call back. Locally http://localhost:7071 when unset.'),
+    PRE_HIRE_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(180)
+      .default(7)
+      .describe("Days before a future-dated hire's start its account is created, sign-in off, with its groups, licences and manager, so IT can prepare (Lifecycle Workflows' pre-hire offset; at most 180, as its offsetInDays); 0: on the start itself. Calendar days in TENANT_TIME_ZONE."),
+    TENANT_TIME_ZONE: z
+      .string()
+      .refine(isIanaTimeZone, 'must be an IANA time zone name such as Europe/Berlin or UTC')
+      .default('UTC')
+      .describe("IANA time zone the tenant's hire dates are in: a hire starts at HIRE_START_HOUR of its hire date there, when sign-in is enabled and the Temporary Access Pass issued."),
+    HIRE_START_HOUR: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(23)
+      .default(0)
+      .describe('Local hour (0–23, in TENANT_TIME_ZONE) at which a hire date starts; 0: the beginning of the day. A joiner with effectiveAt starts at that instant instead.'),
     TAP_LIFETIME_MINUTES: z.coerce
       .number()
       .int()
