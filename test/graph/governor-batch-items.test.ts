@@ -46,8 +46,9 @@ describe('a throttled $batch item and the tenant governor', () => {
   it("when a batch's items get 429 with Retry-After, then the governor sees the throttle (window cut, gate closed) and each item is asked again no sooner than its Retry-After", async () => {
     await start();
     sim.setThrottling({ resourceUnitsPer10s: 3 });
-    // Spend the tenant's 3 resource units 9 s "ago": they free again about a second from now.
-    offsetMs = -9_000;
+    // Spend the tenant's 3 resource units 8 s "ago": they free again about two seconds from now —
+    // long enough for the batch to meet them spent on a busy machine too.
+    offsetMs = -8_000;
     for (let i = 0; i < 3; i++) expect((await graph(sim, 'GET', `/users/${IDS.hedy}?$select=id`)).status).toBe(200);
     offsetMs = 0;
     seen = [];
@@ -57,6 +58,8 @@ describe('a throttled $batch item and the tenant governor', () => {
     const all = Promise.all([reads.memberships(), reads.managerId(), reads.licences()]);
 
     while (governor.snapshot().throttled === 0) await new Promise((r) => setTimeout(r, 5));
+    // The budget is free by the time the items are asked again, however slow this machine is.
+    offsetMs = 20_000;
     const whileGated = governor.snapshot();
     const sentBeforeTheGovernorKnew = seen.length;
     await all;
@@ -66,7 +69,7 @@ describe('a throttled $batch item and the tenant governor', () => {
     expect(whileGated.throttled).toBe(1);
     expect(whileGated.concurrency).toBe(4);
     expect(whileGated.gateOpensInMs).toBeGreaterThan(0);
-    expect(whileGated.gateOpensInMs).toBeLessThanOrEqual(1_000);
+    expect(whileGated.gateOpensInMs).toBeLessThanOrEqual(2_000);
     // The batch's three items, then each asked again on its own, after the gate opened.
     expect(seen).toHaveLength(6);
     const batchedAt = Math.max(...seen.slice(0, 3).map((s) => s.at));
