@@ -4,6 +4,7 @@ import { batchItemHeaders } from './batch';
 import { retryAfterMs } from './errors';
 import type { GraphGovernor, ResponseSignal } from './governor';
 import { estimateResourceUnits } from './resource-units';
+import { scopeKey, serviceScopeOf } from './service-scope';
 
 /**
  * Marks a request whose write token was taken beforehand (`GraphGovernor.reserveWrite`). Only
@@ -101,11 +102,13 @@ export class GovernorMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
-    const isWrite = isWriteRequest(context.options?.method, url, context.options?.body);
+    const scope = scopeKey(serviceScopeOf(url));
+    // Only the directory's writes spend its write budget; Outlook's and SharePoint's have their own limits.
+    const isWrite = scope === 'directory' && isWriteRequest(context.options?.method, url, context.options?.body);
     const reservation = context.middlewareControl?.getMiddlewareOptions(ReservedWrite) as ReservedWrite | undefined;
     const reserved = isWrite && reservation !== undefined && !reservation.used;
     if (reservation) reservation.used = true;
-    const release = await this.governor.acquire(isWrite, reserved, estimateResourceUnits(context.options?.method, url, context.options?.body));
+    const release = await this.governor.acquire(isWrite, reserved, estimateResourceUnits(context.options?.method, url, context.options?.body), scope);
     try {
       await this.nextMiddleware?.execute(context);
     } finally {

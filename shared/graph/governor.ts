@@ -71,6 +71,8 @@ export class GraphGovernor {
   private window: number;
   private inFlight = 0;
   private gateUntil = 0;
+  /** Gates of the other Graph services' scopes, by scope key (service-scope.ts). */
+  private readonly scopeGates = new Map<string, number>();
   private lastDecrease = -Infinity;
   private throttled = 0;
   private readonly tokenWaiters: (() => void)[] = [];
@@ -96,7 +98,8 @@ export class GraphGovernor {
    * taken (unless the caller already holds one from `reserveWrite`). The returned function must
    * be called with what the response said.
    */
-  async acquire(isWrite: boolean, writeAlreadyReserved = false, resourceUnits = 1): Promise<(signal: ResponseSignal) => void> {
+  async acquire(isWrite: boolean, writeAlreadyReserved = false, resourceUnits = 1, scope = 'directory'): Promise<(signal: ResponseSignal) => void> {
+    if (scope !== 'directory') return this.acquireOutsideDirectory(scope);
     if (isWrite && !writeAlreadyReserved) await this.reserveWrite();
     await new Promise<void>((resolve) => {
       this.slotWaiters.push(resolve);
@@ -111,6 +114,21 @@ export class GraphGovernor {
       this.inFlight--;
       this.observe(signal);
       this.wake();
+    };
+  }
+
+  /**
+   * A request another Graph service throttles (Outlook per mailbox, SharePoint, Intune:
+   * service-scope.ts): none of the directory's budget, window or gate applies to it, and its 429s
+   * close only its own scope's gate — a mailbox at its limit holds that mailbox's requests only.
+   */
+  private async acquireOutsideDirectory(scope: string): Promise<(signal: ResponseSignal) => void> {
+    const wait = (this.scopeGates.get(scope) ?? 0) - this.now();
+    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(wait)).unref?.());
+    return (signal) => {
+      if (signal.status !== 429) return;
+      this.throttled++;
+      this.scopeGates.set(scope, Math.max(this.scopeGates.get(scope) ?? 0, this.now() + (signal.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS)));
     };
   }
 

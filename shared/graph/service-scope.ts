@@ -1,0 +1,27 @@
+/**
+ * Which Graph service a request is throttled by. Graph's limits are per service
+ * (https://learn.microsoft.com/graph/throttling-limits): identity and access (users, groups,
+ * devices, licences: a tenant-wide budget of resource units and writes), Outlook (per app and
+ * mailbox: 10,000 requests per 10 minutes, 4 concurrent), OneDrive/SharePoint (its own limits),
+ * Intune (its own). A 429 from one says nothing about another: a mailbox refusing us must not
+ * hold the tenant's directory work, nor cut its write rate.
+ */
+export type ServiceScope = { service: 'directory' } | { service: 'outlook'; mailbox: string } | { service: 'sharepoint' } | { service: 'intune' };
+
+const OUTLOOK = /^\/users\/([^/?]+)\/(mailboxSettings|mailFolders|messages|sendMail|events|calendar|contacts)(\/|\?|$)/i;
+const SHAREPOINT = /^\/(drives|sites)(\/|\?|$)|^\/users\/[^/?]+\/drive(\/|\?|$)/i;
+const INTUNE = /^\/deviceManagement(\/|\?|$)|^\/users\/[^/?]+\/managedDevices(\/|\?|$)/i;
+
+export function serviceScopeOf(url: string): ServiceScope {
+  const path = new URL(url, 'https://graph.invalid').pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '');
+  const outlook = OUTLOOK.exec(path);
+  if (outlook) return { service: 'outlook', mailbox: decodeURIComponent(outlook[1] as string).toLowerCase() };
+  if (SHAREPOINT.test(path)) return { service: 'sharepoint' };
+  if (INTUNE.test(path)) return { service: 'intune' };
+  return { service: 'directory' };
+}
+
+/** The key a scope's gate is kept under. */
+export function scopeKey(scope: ServiceScope): string {
+  return scope.service === 'outlook' ? `outlook:${scope.mailbox}` : scope.service;
+}
