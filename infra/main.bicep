@@ -51,6 +51,26 @@ param scimBearerToken string = ''
 @description('Teams or Slack incoming webhook for licence audit alerts (empty: none).')
 param auditNotifyWebhookUrl string = ''
 
+@description('The home tenant\'s polled HR report (a Workday RaaS URL with ?format=json or csv; empty: none). Its password, client secret or refresh token go into the vault by hand as hr-report-password, hr-report-client-secret, hr-report-refresh-token (docs/connectors.md, "Polled reports").')
+param hrReportUrl string = ''
+
+@description('How the HR report answers: json (Report_Entry) or csv.')
+@allowed(['json', 'csv'])
+param hrReportFormat string = 'json'
+
+@description('How the HR report is fetched: basic (an integration system user) or oauth (a refresh token).')
+@allowed(['basic', 'oauth'])
+param hrReportAuth string = 'basic'
+
+@description('The integration system user\'s name (hrReportAuth basic), or the OAuth client id (oauth).')
+param hrReportUser string = ''
+
+@description('OAuth token endpoint (Workday: https://<host>/ccx/oauth2/<tenant>/token), with hrReportAuth oauth.')
+param hrReportTokenUrl string = ''
+
+@description('Teams or Slack incoming webhook told when an HR report is held by the shrink guard (empty: log and Application Insights only).')
+param hrReportAlertWebhookUrl string = ''
+
 @description('Customer tenants for an MSP deployment: none, folder (TENANTS_DIR in the package) or table (Table Storage). See docs/msp.md.')
 @allowed(['none', 'folder', 'table'])
 param tenantsSource string = 'none'
@@ -301,6 +321,22 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'LICENCE_WASTE_ALERT_MONTHLY', value: '500' }
         { name: 'AUDIT_CONTAINER_NAME', value: 'licence-audits' }
         { name: 'AUDIT_NOTIFY_WEBHOOK_URL', value: auditNotifyWebhookUrl }
+        // A polled HR report (docs/connectors.md): its secrets are Key Vault references, set only when a report is configured.
+        { name: 'HR_REPORT_URL', value: hrReportUrl }
+        { name: 'HR_REPORT_FORMAT', value: hrReportFormat }
+        { name: 'HR_REPORT_AUTH', value: hrReportAuth }
+        { name: 'HR_REPORT_USERNAME', value: hrReportAuth == 'basic' ? hrReportUser : '' }
+        { name: 'HR_REPORT_PASSWORD', value: !empty(hrReportUrl) && hrReportAuth == 'basic' ? '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=hr-report-password)' : '' }
+        { name: 'HR_REPORT_TOKEN_URL', value: hrReportAuth == 'oauth' ? hrReportTokenUrl : '' }
+        { name: 'HR_REPORT_CLIENT_ID', value: hrReportAuth == 'oauth' ? hrReportUser : '' }
+        { name: 'HR_REPORT_CLIENT_SECRET', value: !empty(hrReportUrl) && hrReportAuth == 'oauth' ? '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=hr-report-client-secret)' : '' }
+        { name: 'HR_REPORT_REFRESH_TOKEN', value: !empty(hrReportUrl) && hrReportAuth == 'oauth' ? '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=hr-report-refresh-token)' : '' }
+        { name: 'HR_REPORT_SCHEDULE', value: '0 0 * * * *' }
+        { name: 'HR_REPORT_MAX_GONE_PERCENT', value: '10' }
+        { name: 'HR_REPORT_MAX_GONE_WORKERS', value: '50' }
+        { name: 'HR_REPORT_MAX_BYTES', value: '134217728' }
+        { name: 'HR_REPORT_TIMEOUT_SECONDS', value: '300' }
+        { name: 'HR_REPORT_ALERT_WEBHOOK_URL', value: hrReportAlertWebhookUrl }
         // Customer tenants (docs/msp.md): configuration without secrets; each tenant's HR secret
         // is its own Key Vault reference in an app setting the tenant's file names.
         { name: 'TENANTS_SOURCE', value: tenantsSource }

@@ -24,6 +24,11 @@ const httpsOrLoopbackUrl = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
+
 /** An IANA zone name the runtime knows (Europe/Berlin, UTC); an offset such as +01:00 is not a zone: it has no daylight saving. */
 export function isIanaTimeZone(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) && IANAZone.isValidZone(name);
@@ -122,6 +127,37 @@ export const settingsSchema = z
       .min(1)
       .optional()
       .describe("Path of the HR attribute mapping file (Entra-style expressions per source and attribute, docs/mapping.md); unset: the default mappings."),
+    HR_REPORT_URL: httpsUrl
+      .optional()
+      .describe("The home tenant's polled HR report (a Workday RaaS-style custom report: JSON `Report_Entry` or CSV), its prompts in the query; unset: none is polled. Never logged. docs/connectors.md, \"Polled reports\"."),
+    HR_REPORT_FORMAT: z.enum(['json', 'csv']).default('json').describe('How HR_REPORT_URL answers: `json` (`{ \"Report_Entry\": [...] }`) or `csv` (a header row).'),
+    HR_REPORT_AUTH: z
+      .enum(['basic', 'oauth'])
+      .default('basic')
+      .describe('How the report is fetched: `basic` (an integration system user: HR_REPORT_USERNAME, HR_REPORT_PASSWORD) or `oauth` (a refresh token exchanged at HR_REPORT_TOKEN_URL for a bearer token).'),
+    HR_REPORT_USERNAME: z.string().min(1).optional().describe('User name of the integration system user that reads the report (HR_REPORT_AUTH basic).'),
+    HR_REPORT_PASSWORD: z.string().min(1).optional().describe('Its password (Key Vault reference in Azure).'),
+    HR_REPORT_TOKEN_URL: httpsUrl.optional().describe('OAuth token endpoint (Workday: https://<host>/ccx/oauth2/<tenant>/token), with HR_REPORT_AUTH oauth.'),
+    HR_REPORT_CLIENT_ID: z.string().min(1).optional().describe('OAuth client id of the API client for integrations (HR_REPORT_AUTH oauth).'),
+    HR_REPORT_CLIENT_SECRET: z.string().min(1).optional().describe('Its client secret (Key Vault reference in Azure).'),
+    HR_REPORT_REFRESH_TOKEN: z.string().min(1).optional().describe('The refresh token exchanged for a bearer token on each run (Key Vault reference in Azure).'),
+    HR_REPORT_SCHEDULE: z
+      .string()
+      .min(11)
+      .default('0 0 * * * *')
+      .describe("NCRONTAB schedule of the HR report poll, for every tenant with a report (six fields, seconds first; default hourly)."),
+    HR_REPORT_MAX_GONE_PERCENT: z.coerce
+      .number()
+      .min(0)
+      .max(100)
+      .default(10)
+      .describe("A report missing more than this share of the home tenant's active workers is held (nothing emitted, an alert) until an operator releases it."),
+    HR_REPORT_MAX_GONE_WORKERS: z.coerce.number().int().min(0).default(50).describe('A report missing more than this many active workers is held the same way.'),
+    HR_REPORT_MAX_BYTES: positiveInt(134_217_728).describe('Largest report body read, in bytes (default 128 MiB); a larger one fails the run.'),
+    HR_REPORT_TIMEOUT_SECONDS: positiveInt(300).describe('Longest a report fetch (token included) may take.'),
+    HR_REPORT_ALERT_WEBHOOK_URL: httpsOrLoopbackUrl
+      .optional()
+      .describe('Teams or Slack incoming webhook told when a report is held (counts only, never names); the hold is also logged and tracked as HrReportHeld.'),
     CREDENTIAL_DELIVERY: z
       .enum(['none', 'webhook'])
       .default('none')
@@ -228,6 +264,10 @@ function crossFieldProblems(input: Record<string, string>): string[] {
     if (!input.CREDENTIAL_WEBHOOK_SECRET) problems.push('CREDENTIAL_WEBHOOK_SECRET: is required when CREDENTIAL_DELIVERY is webhook');
   }
   if (input.TENANTS_SOURCE === 'folder' && !input.TENANTS_DIR) problems.push('TENANTS_DIR: is required when TENANTS_SOURCE is folder');
+  if (input.HR_REPORT_URL) {
+    const needed = input.HR_REPORT_AUTH === 'oauth' ? ['HR_REPORT_TOKEN_URL', 'HR_REPORT_CLIENT_ID', 'HR_REPORT_CLIENT_SECRET', 'HR_REPORT_REFRESH_TOKEN'] : ['HR_REPORT_USERNAME', 'HR_REPORT_PASSWORD'];
+    for (const name of needed) if (!input[name]) problems.push(`${name}: is required when HR_REPORT_URL is set with HR_REPORT_AUTH ${input.HR_REPORT_AUTH ?? 'basic'}`);
+  }
   if (runtime === 'azure' && input.TENANTS_SOURCE && input.TENANTS_SOURCE !== 'none' && !input.MSP_APP_CLIENT_ID) {
     problems.push('MSP_APP_CLIENT_ID: is required in Azure when customer tenants are configured (TENANTS_SOURCE)');
   }

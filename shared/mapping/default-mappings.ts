@@ -83,3 +83,31 @@ export const DEFAULT_CSV_MAPPING: SourceMappingText = {
     managerEmployeeId: '[ManagerID]',
   },
 };
+
+/**
+ * A polled HR report (shared/polling): a Workday RaaS-style custom report, JSON (`Report_Entry`
+ * objects keyed by the columns' XML aliases) or CSV (a header row), read the same way. Reports have
+ * whatever columns their author chose, so this default reads the aliases of a typical worker report
+ * and a tenant's mapping names its own. The type says only whether the worker is active (joiner) or
+ * terminated (leaver); the poller's diff decides joiner, mover, leaver or rehire from the snapshot.
+ */
+export const DEFAULT_REPORT_MAPPING: SourceMappingText = {
+  type: 'Switch(ToLower([Worker_Status]), "joiner", "terminated", "leaver", "inactive", "leaver")',
+  attributes: {
+    employeeId: '[Employee_ID]',
+    givenName: `Coalesce([First_Name], ${givenNameFrom('[Preferred_Name]')})`,
+    surname: `Coalesce([Last_Name], ${surnameFrom('[Preferred_Name]')})`,
+    displayName: '[Preferred_Name]',
+    jobTitle: '[Business_Title]',
+    employeeType: '[Worker_Type]',
+    department: '[Department]',
+    companyName: '[Company]',
+    officeLocation: '[Location]',
+    city: '[City]',
+    country: '[Country_ISO_Code]',
+    usageLocation: '[Country_ISO_Code]',
+    hireDate: '[Hire_Date]',
+    leaveDate: '[Termination_Date]',
+    managerEmployeeId: '[Manager_Employee_ID]',
+  },
+};

@@ -12,7 +12,8 @@ import { rehirePolicySchema } from './rehire-policy';
  * stops processing with a message that names the rule and field rather than guessing.
  */
 
-const MATCHABLE = ['department', 'jobTitle', 'employeeType', 'companyName', 'officeLocation', 'city', 'country', 'usageLocation'] as const;
+/** The attributes rules match on (also what a polled report's mover carries, so rules see the whole worker). */
+export const MATCHABLE = ['department', 'jobTitle', 'employeeType', 'companyName', 'officeLocation', 'city', 'country', 'usageLocation'] as const;
 type MatchableField = (typeof MATCHABLE)[number];
 
 const patterns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);

@@ -4,6 +4,7 @@ import { ConfigurationError, readNamedSetting, type NamedSetting, type Settings 
 import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
 import { mappingFrom, type MappingSet } from '../mapping/mapping-file';
+import type { HrReportConfig } from '../polling/report-config';
 import type { AccessPolicy } from '../rules/access-policy';
 import { createAccessPolicy } from '../rules/rules-file';
 import { HOME_TENANT, tenantConfigSchema, tenantKeySchema, type TenantConfig } from './tenant';
@@ -31,6 +32,8 @@ export interface ReadyTenant {
   policy: AccessPolicy;
   /** The intake's attribute mappings (MAPPING_FILE, or the tenant's `mapping`); absent: the defaults. */
   mapping?: MappingSet;
+  /** A customer's polled HR report, as its file configures it (shared/polling); the home tenant's is in its settings. */
+  hrReport?: HrReportConfig;
   /** An app setting this tenant's rules name (a custom step's key or URL), read like its HR secret; not enumerable. */
   namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
   licencePrices?: Record<string, number>;
@@ -255,6 +258,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       policy,
       ...(mapping ? { mapping } : {}),
       ...(config.licencePrices ? { licencePrices: config.licencePrices } : {}),
+      ...(config.hrReport ? { hrReport: config.hrReport } : {}),
       revision: revisionOf(config, hrWebhookSecret),
     },
     tenantSettings,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isLoopbackUrl } from '../config/settings';
 import { mappingFileSchema } from '../mapping/mapping-file';
+import { hrReportConfigSchema } from '../polling/report-config';
 import { rulesFileSchema } from '../rules/rules-file';
 
 /** The tenant of the Function App itself, configured by the app settings; `default` on events. */
@@ -35,6 +36,8 @@ export const tenantConfigSchema = z
     rules: rulesFileSchema,
     /** The intake's attribute mappings (docs/mapping.md): inline, or the path of a mapping file; absent: the defaults. */
     mapping: z.union([z.string().min(1), mappingFileSchema]).optional(),
+    /** A polled HR report (docs/connectors.md, "Polled reports"): its URL and the app settings holding its credentials; absent: none. */
+    hrReport: hrReportConfigSchema.optional(),
     /** Monthly price per user by SKU part number, over the built-in list prices. */
     licencePrices: z.record(z.string().min(1), z.number().min(0)).optional(),
     /** Writes per second for this tenant, below GRAPH_WRITES_PER_SECOND (another app shares its budget). */
