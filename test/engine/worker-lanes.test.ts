@@ -56,4 +56,23 @@ describe("a worker's lane", () => {
     // A waiter looks again on a bounded schedule, however far off the earlier event's retry is.
     expect(due).toBeLessThanOrEqual(Date.now() + 31_000);
   });
+
+  it("when a manager's joiner is superseded by their leaver after it made the account, then the reports waiting for that account are still linked to it", async () => {
+    await postAndWait(t.host, hrEvent('joiner', { ...worker('LN3R'), managerEmployeeId: 'LN3M' }));
+    t.host.simulator!.setFaults([{ method: 'POST', path: /\/assignLicense$/, status: 500, times: 1 }]);
+    try {
+      const joined = await t.host.postHr(JSON.stringify(hrEvent('joiner', worker('LN3M'))));
+      const joinerId = ((await joined.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
+      await until(joinerId, (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
+      expect(t.sim.userByEmployeeId('LN3M')).toHaveLength(1);
+      const left = await t.host.postHr(JSON.stringify(hrEvent('leaver', worker('LN3M'))));
+      const leaverId = ((await left.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
+      const status = await until(leaverId, (s) => stepsOf({ steps: s.steps ?? [] })['link-waiting-reports'] !== undefined && s.status !== 'processing');
+      expect(stepsOf(status)['link-waiting-reports']?.outcome).toBe('done');
+    } finally {
+      t.host.simulator!.setFaults([]);
+    }
+    const [manager] = t.sim.userByEmployeeId('LN3M');
+    expect(t.sim.userByEmployeeId('LN3R')[0]?.managerId).toBe(manager!.id);
+  });
 });

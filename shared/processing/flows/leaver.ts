@@ -15,6 +15,7 @@ import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/accoun
 import { findUser } from '../steps/find-user';
 import { checkProtection } from '../steps/protection';
 import { guardMassLeavers } from '../steps/mass-leaver-guard';
+import { linkWaitingReports } from '../steps/manager';
 import type { FlowResult } from './flow-result';
 
 const DAY_MS = 24 * 3600_000;
@@ -67,6 +68,9 @@ export async function runLeaver(
   let paused = await stage('beforeFirstChange');
   if (paused) return paused;
   await setAccountEnabled(user, false, runner, deps);
+  // Reports HR gave this worker while their account did not exist yet wait for it; a joiner that a
+  // leaver superseded after making the account never linked them. The org chart follows HR either way.
+  await linkWaitingReports(event, user, runner, deps);
   if (policy.revokeSessions) await revokeSessions(user, runner, deps);
   paused = (await stage('closeAccess')) ?? (await stage('accessClosed'));
   if (paused) return paused;
