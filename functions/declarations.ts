@@ -7,6 +7,7 @@ import { hrEventsFunction } from './hr-events';
 import { licenceAuditFunction } from './licence-audit';
 import { licenceAuditRunFunction, licenceReportFunction } from './licence-report';
 import { processEventFunction } from './process-event';
+import { scimFunction, tenantScimFunction } from './scim';
 import { tenantHrEventsFunction } from './tenant-hr-events';
 import { tenantsListFunction, tenantsReloadFunction } from './tenants';
 import { ticketRequestsFunction } from './ticket-requests';
@@ -30,4 +31,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   tenantsReloadFunction,
   customStepCallbackFunction,
   undoLeaverFunction,
+  scimFunction, tenantScimFunction,
 ];

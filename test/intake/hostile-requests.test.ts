@@ -94,15 +94,15 @@ describe('who may read what', () => {
     }
   });
 
-  it('when a route is open without the admin key, then it is an HR route or the custom-step callback, each checking its own signature', () => {
+  it('when a route is open without the admin key, then it is an HR route, the custom-step callback or a SCIM endpoint, each checking its own signature or token', () => {
     const open = http.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
-    expect(open).toEqual(['custom-step-callback', 'hr-event-status', 'hr-events', 'tenant-hr-event-status', 'tenant-hr-events']);
+    expect(open).toEqual(['custom-step-callback', 'hr-event-status', 'hr-events', 'scim', 'tenant-hr-event-status', 'tenant-hr-events', 'tenant-scim']);
   });
 
-  it('when a route needs no key at all, then it is the custom-step callback, whose signed token and signed body are its authentication', () => {
-    // A Logic App or runbook is given only the callback URL and cannot easily hold our function key.
-    const anonymous = http.filter((d) => d.authLevel === 'anonymous').map((d) => d.name);
-    expect(anonymous).toEqual(['custom-step-callback']);
+  it('when a route needs no key at all, then it is the custom-step callback (its signed token and signed body) or a SCIM endpoint (the tenant\'s bearer token)', () => {
+    // A Logic App or runbook is given only the callback URL, a SCIM client only a base URL and a bearer token: neither holds our function key.
+    const anonymous = http.filter((d) => d.authLevel === 'anonymous').map((d) => d.name).sort();
+    expect(anonymous).toEqual(['custom-step-callback', 'scim', 'tenant-scim']);
   });
 
   it("when an HR system follows the status URL it was given, then it sees its event; with another event's or tenant's link it sees nothing", async () => {
