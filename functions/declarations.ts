@@ -4,6 +4,7 @@ import { deadLettersListFunction, deadLettersReplayFunction } from './dead-lette
 import { eventStatusFunction } from './event-status';
 import { hrEventStatusFunction, tenantHrEventStatusFunction } from './hr-event-status';
 import { hrEventsFunction } from './hr-events';
+import { hrReportPollFunction, hrReportReleaseFunction, hrReportRunFunction, hrReportStatusFunction } from './hr-report-poll';
 import { licenceAuditFunction } from './licence-audit';
 import { licenceAuditRunFunction, licenceReportFunction } from './licence-report';
 import { processEventFunction } from './process-event';
@@ -32,4 +33,5 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   customStepCallbackFunction,
   undoLeaverFunction,
   scimFunction, tenantScimFunction,
+  hrReportPollFunction, hrReportRunFunction, hrReportReleaseFunction, hrReportStatusFunction,
 ];

@@ -88,8 +88,8 @@ describe('who may read what', () => {
   const http = functionDeclarations.filter((d): d is HttpFunctionDeclaration => d.kind === 'http');
   const byName = new Map(http.map((d) => [d.name, d]));
 
-  it('when a route serves operator data or actions (event status, licence audit, dead letters, tenants, undo of a leaver), then only the admin key opens it', () => {
-    for (const name of ['event-status', 'licence-report', 'licence-audit-run', 'dead-letters', 'dead-letters-replay', 'tenants-list', 'tenants-reload', 'undo-leaver']) {
+  it('when a route serves operator data or actions (event status, licence audit, dead letters, tenants, undo of a leaver, HR report runs and releases), then only the admin key opens it', () => {
+    for (const name of ['event-status', 'licence-report', 'licence-audit-run', 'dead-letters', 'dead-letters-replay', 'tenants-list', 'tenants-reload', 'undo-leaver', 'hr-report-run', 'hr-report-release', 'hr-report-status']) {
       expect({ name, authLevel: byName.get(name)?.authLevel }).toEqual({ name, authLevel: 'admin' });
     }
   });
