@@ -127,6 +127,11 @@ export const settingsSchema = z
       .min(1)
       .optional()
       .describe("Path of the HR attribute mapping file (Entra-style expressions per source and attribute, docs/mapping.md); unset: the default mappings."),
+    HR_CONNECTORS_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path of the home tenant's thin-webhook HR connectors (BambooHR, HiBob: docs/connectors.md), naming the app settings that hold their webhook keys and API credentials; unset: none. Customer tenants name theirs in their file's `connectors`."),
     HR_REPORT_URL: httpsUrl
       .optional()
       .describe("The home tenant's polled HR report (a Workday RaaS-style custom report: JSON `Report_Entry` or CSV), its prompts in the query; unset: none is polled. Never logged. docs/connectors.md, \"Polled reports\"."),

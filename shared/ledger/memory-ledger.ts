@@ -1,6 +1,6 @@
 import { employeeKey, type LifecycleEvent } from '../domain/events';
 import { MemoryLeaverSnapshots, type LeaverSnapshots } from './leaver-snapshots';
-import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
+import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger, type PendingHire } from './types';
 
 /**
  * A ledger that lives for one request. Dry runs record their planned steps here, so planning
@@ -10,6 +10,7 @@ export class MemoryLedger implements Ledger {
   private readonly records = new Map<string, EventRecord>();
   private readonly leavers = new Map<string, { tenantId: string; at: number }>();
   private readonly lanes = new Map<string, EmployeeLane>();
+  private readonly pendingHires = new Map<string, PendingHire>();
   readonly snapshots: LeaverSnapshots = new MemoryLeaverSnapshots();
 
   async recordAccepted(event: LifecycleEvent, acceptedAt: Date): Promise<void> {
@@ -43,6 +44,19 @@ export class MemoryLedger implements Ledger {
   async updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane> {
     const updated = change(await this.getLane(employeeKey));
     this.lanes.set(employeeKey, updated);
+    return structuredClone(updated);
+  }
+
+  async getPendingHire(employeeKey: string): Promise<PendingHire | undefined> {
+    const hire = this.pendingHires.get(employeeKey);
+    return hire ? structuredClone(hire) : undefined;
+  }
+
+  async updatePendingHire(employeeKey: string, change: (hire: PendingHire | undefined) => PendingHire | undefined): Promise<PendingHire | undefined> {
+    const current = await this.getPendingHire(employeeKey);
+    const updated = change(current);
+    if (!updated) return current;
+    this.pendingHires.set(employeeKey, updated);
     return structuredClone(updated);
   }
 }

@@ -4,7 +4,7 @@ import { employeeKey, type LifecycleEvent } from '../domain/events';
 import type { Settings } from '../config/settings';
 import { appManagedIdentity } from '../runtime/identity';
 import { BlobLeaverSnapshots, type LeaverSnapshots } from './leaver-snapshots';
-import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger } from './types';
+import { newEventRecord, type EmployeeLane, type EventRecord, type Ledger, type PendingHire } from './types';
 
 const EVENT_ROW = 'event';
 
@@ -13,6 +13,13 @@ const LANE_ROW = 'lane';
 /** Employee ids may hold characters Table keys refuse (/ \\ # ?): the key is base64url-encoded. */
 function lanePartition(employeeKey: string): string {
   return `lane~${Buffer.from(employeeKey, 'utf8').toString('base64url')}`;
+}
+
+const PENDING_HIRE_ROW = 'pending-hire';
+
+/** A worker's future-dated hire, beside the worker's lane (the key encoded the same way). */
+function pendingHirePartition(employeeKey: string): string {
+  return `prehire~${Buffer.from(employeeKey, 'utf8').toString('base64url')}`;
 }
 
 /** `~` cannot occur in an eventId, so these partitions never meet an event's. */
@@ -128,6 +135,41 @@ export class TableLedger implements Ledger {
       }
     }
     throw new Error(`Lane update for ${employeeKey} kept conflicting; giving up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  async getPendingHire(employeeKey: string): Promise<PendingHire | undefined> {
+    await this.ensureTable();
+    const entity = await this.readPendingHire(employeeKey);
+    return entity ? (JSON.parse(entity.hireJson) as PendingHire) : undefined;
+  }
+
+  async updatePendingHire(employeeKey: string, change: (hire: PendingHire | undefined) => PendingHire | undefined): Promise<PendingHire | undefined> {
+    await this.ensureTable();
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const entity = await this.readPendingHire(employeeKey);
+      const current = entity ? (JSON.parse(entity.hireJson) as PendingHire) : undefined;
+      const updated = change(current);
+      if (!updated) return current;
+      const row = { partitionKey: pendingHirePartition(employeeKey), rowKey: PENDING_HIRE_ROW, hireJson: JSON.stringify(updated) };
+      try {
+        if (entity) await this.table.updateEntity(row, 'Replace', { etag: entity.etag });
+        else await this.table.createEntity(row);
+        return updated;
+      } catch (error) {
+        if (isStatus(error, 409) || isStatus(error, 412)) continue;
+        throw error;
+      }
+    }
+    throw new Error(`Pending hire update for ${employeeKey} kept conflicting; giving up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  private async readPendingHire(employeeKey: string): Promise<TableEntityResult<{ hireJson: string }> | undefined> {
+    try {
+      return await this.table.getEntity<{ hireJson: string }>(pendingHirePartition(employeeKey), PENDING_HIRE_ROW);
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw error;
+    }
   }
 
   private async readLane(employeeKey: string): Promise<TableEntityResult<{ laneJson: string }> | undefined> {

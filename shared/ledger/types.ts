@@ -72,6 +72,29 @@ export interface EmployeeLane {
   headDueAt?: string;
 }
 
+/**
+ * A future-dated hire of one worker (shared/processing/pre-hire): the joiner that carries it, that
+ * joiner as later events of the worker left it (a mover's new hire date, a re-sent joiner's
+ * department), and how far it got. Its copies read this when they come, so a date moved or a hire
+ * cancelled after they were scheduled is followed. Holds no secret.
+ */
+export interface PendingHire {
+  /** The joiner whose scheduled copies create and start the account; any other event only changes this. */
+  eventId: string;
+  event: LifecycleEvent;
+  /** `waiting`: no account yet; `created`: made, sign-in off; `started`: enabled (or not ours to enable); `cancelled`: a leaver came first. */
+  stage: 'waiting' | 'created' | 'started' | 'cancelled';
+  /** When the carrier's next copy is due: a change that makes the hire due sooner sends one for then. */
+  nextCopyAt?: string;
+  /** Counts the changes later events made, so each one's wake-up copy has an id of its own. */
+  revision: number;
+  /** The event that changed it last, and when that event happened in HR (an older one does not undo it). */
+  changedBy: string;
+  changedOccurredAt: string;
+  cancelledBy?: string;
+  updatedAt: string;
+}
+
 /** Where event outcomes are recorded; Table Storage in Azure and locally (Azurite). */
 export interface Ledger {
   /** Records an accepted event unless it is already known (a re-post must not reset progress). */
@@ -89,6 +112,10 @@ export interface Ledger {
   getLane(employeeKey: string): Promise<EmployeeLane>;
   /** Read-modify-write with optimistic concurrency; `change` may run more than once. */
   updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane>;
+  /** The worker's future-dated hire, if one was registered (shared/processing/pre-hire). */
+  getPendingHire(employeeKey: string): Promise<PendingHire | undefined>;
+  /** Read-modify-write with optimistic concurrency; `change` may run more than once, and returns undefined to write nothing. */
+  updatePendingHire(employeeKey: string, change: (hire: PendingHire | undefined) => PendingHire | undefined): Promise<PendingHire | undefined>;
   /** Leavers' state before their first change, kept with their events for an undo. */
   readonly snapshots: LeaverSnapshots;
 }

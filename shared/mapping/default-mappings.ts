@@ -85,6 +85,58 @@ export const DEFAULT_CSV_MAPPING: SourceMappingText = {
 };
 
 /**
+ * BambooHR through its connector (shared/connectors/bamboohr.ts): the Get Employee record's fields
+ * (documentation.bamboohr.com/docs/list-of-field-names). The employee ID is BambooHR's immutable
+ * `id`, the one its webhooks name; `supervisorEId` is the supervisor's. `[webhook.change]` is what
+ * the notice said (`created` also for an employee the connector has never mapped before); an
+ * `Inactive` status (a termination) is a leaver whatever the notice. BambooHR's empty dates
+ * (`0000-00-00`) never reach the mapping.
+ */
+export const DEFAULT_BAMBOOHR_MAPPING: SourceMappingText = {
+  type: 'IIF(ToLower([status]) = "inactive", "leaver", Switch([webhook.change], "mover", "created", "joiner", "left", "leaver", "deleted", "leaver"))',
+  attributes: {
+    employeeId: '[id]',
+    givenName: `Coalesce([firstName], ${givenNameFrom('[displayName]')})`,
+    surname: `Coalesce([lastName], ${surnameFrom('[displayName]')})`,
+    displayName: '[displayName]',
+    jobTitle: '[jobTitle]',
+    department: '[department]',
+    employeeType: '[employmentHistoryStatus]',
+    officeLocation: '[location]',
+    country: '[country]',
+    mobilePhone: '[mobilePhone]',
+    hireDate: '[hireDate]',
+    leaveDate: '[terminationDate]',
+    managerEmployeeId: '[supervisorEId]',
+  },
+};
+
+/**
+ * HiBob through its connector (shared/connectors/hibob.ts): the record `POST /v1/people/{id}`
+ * returns, top-level fields by name and the rest by category (`[work.department]`). Bob's own ids
+ * are 19 digits, longer than Entra's employeeId allows, so the employee ID is the company's
+ * (`work.employeeIdInCompany`, "Employee ID" in Bob), and the manager's is read beside
+ * `work.reportsTo`. List fields (department, site, title, country) are item ids in machine format:
+ * their names are under `humanReadable`. A `terminated` lifecycle status is a leaver; on leave is not.
+ */
+export const DEFAULT_HIBOB_MAPPING: SourceMappingText = {
+  type: 'IIF(ToLower([internal.lifecycleStatus]) = "terminated", "leaver", Switch([webhook.change], "mover", "created", "joiner", "left", "leaver", "deleted", "leaver"))',
+  attributes: {
+    employeeId: '[work.employeeIdInCompany]',
+    givenName: `Coalesce([firstName], ${givenNameFrom('[displayName]')})`,
+    surname: `Coalesce([surname], ${surnameFrom('[displayName]')})`,
+    displayName: '[displayName]',
+    jobTitle: '[humanReadable.work.title]',
+    department: '[humanReadable.work.department]',
+    officeLocation: '[humanReadable.work.site]',
+    country: '[humanReadable.address.country]',
+    hireDate: '[work.startDate]',
+    leaveDate: '[internal.terminationDate]',
+    managerEmployeeId: '[work.reportsTo.employeeIdInCompany]',
+  },
+};
+
+/**
  * A polled HR report (shared/polling): a Workday RaaS-style custom report, JSON (`Report_Entry`
  * objects keyed by the columns' XML aliases) or CSV (a header row), read the same way. Reports have
  * whatever columns their author chose, so this default reads the aliases of a typical worker report

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { employeeSchema, type LifecycleEventType } from '../domain/events';
-import { DEFAULT_CSV_MAPPING, DEFAULT_REPORT_MAPPING, DEFAULT_SCIM_MAPPING, type SourceMappingText } from './default-mappings';
+import { DEFAULT_BAMBOOHR_MAPPING, DEFAULT_CSV_MAPPING, DEFAULT_HIBOB_MAPPING, DEFAULT_REPORT_MAPPING, DEFAULT_SCIM_MAPPING, type SourceMappingText } from './default-mappings';
 import { compileExpression, MappingExpressionError, type CompiledExpression } from './parse-expression';
 
 /**
@@ -14,7 +14,7 @@ import { compileExpression, MappingExpressionError, type CompiledExpression } fr
  */
 
 /** The sources a mapping can be written for; a connector adds its own key here. */
-export const MAPPED_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'hr-report'] as const;
+export const MAPPED_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'bamboohr', 'hibob', 'hr-report'] as const;
 export type MappedSource = (typeof MAPPED_SOURCES)[number];
 
 /** Every canonical employee attribute (accountEnabled included), plus upnCandidates through SelectUniqueValue on userPrincipalName. */
@@ -66,7 +66,7 @@ export class MappingFileError extends Error {
   }
 }
 
-const DEFAULTS: Partial<Record<MappedSource, SourceMappingText>> = { 'hr-scim': DEFAULT_SCIM_MAPPING, 'hr-csv': DEFAULT_CSV_MAPPING, 'hr-report': DEFAULT_REPORT_MAPPING };
+const DEFAULTS: Partial<Record<MappedSource, SourceMappingText>> = { 'hr-scim': DEFAULT_SCIM_MAPPING, 'hr-csv': DEFAULT_CSV_MAPPING, bamboohr: DEFAULT_BAMBOOHR_MAPPING, hibob: DEFAULT_HIBOB_MAPPING, 'hr-report': DEFAULT_REPORT_MAPPING };
 
 /** Compiles one source's expressions, adding each problem (source, attribute, reason, expression) to `problems`. */
 export function compileSourceMapping(source: MappedSource, text: SourceMappingText, problems: string[]): CompiledSourceMapping | undefined {

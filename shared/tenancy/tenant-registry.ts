@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ConfigurationError, readNamedSetting, type NamedSetting, type Settings } from '../config/settings';
 import { canonicalJson } from '../domain/canonical-json';
 import { Secret } from '../domain/credentials';
+import { loadConnectorsFile } from '../connectors/connectors-file';
+import type { ConnectorsConfig } from '../connectors/registry';
 import { mappingFrom, type MappingSet } from '../mapping/mapping-file';
 import type { HrReportConfig } from '../polling/report-config';
 import type { AccessPolicy } from '../rules/access-policy';
@@ -34,6 +36,8 @@ export interface ReadyTenant {
   mapping?: MappingSet;
   /** A customer's polled HR report, as its file configures it (shared/polling); the home tenant's is in its settings. */
   hrReport?: HrReportConfig;
+  /** Its thin-webhook HR connectors (HR_CONNECTORS_FILE, or the tenant's `connectors`): names of app settings, never secrets. */
+  connectors?: ConnectorsConfig;
   /** An app setting this tenant's rules name (a custom step's key or URL), read like its HR secret; not enumerable. */
   namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
   licencePrices?: Record<string, number>;
@@ -172,9 +176,11 @@ export class TenantRegistry {
   private homeState(): TenantState {
     let policy: AccessPolicy;
     let mapping: MappingSet | undefined;
+    let connectors: ConnectorsConfig | undefined;
     try {
       policy = this.homePolicy();
       mapping = mappingFrom(this.settings.MAPPING_FILE, 'MAPPING_FILE');
+      connectors = loadConnectorsFile(this.settings.HR_CONNECTORS_FILE);
     } catch (error) {
       return { key: HOME_TENANT, state: 'invalid', origin: 'app settings', issues: [error instanceof Error ? error.message : String(error)] };
     }
@@ -182,7 +188,7 @@ export class TenantRegistry {
     const hrWebhookSecret = new Secret(HR_WEBHOOK_SECRET);
     const scim = this.settings.SCIM_BEARER_TOKEN ? { scimBearerToken: new Secret(this.settings.SCIM_BEARER_TOKEN) } : {};
     const tenant = readyTenant(
-      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, ...scim, policy, ...(mapping ? { mapping } : {}), revision: revisionOf({ home: rest }, hrWebhookSecret) },
+      { key: HOME_TENANT, displayName: 'Home tenant', hrWebhookSecret, ...scim, policy, ...(mapping ? { mapping } : {}), ...(connectors ? { connectors } : {}), revision: revisionOf({ home: rest }, hrWebhookSecret) },
       this.settings,
       this.env,
     );
@@ -258,6 +264,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       policy,
       ...(mapping ? { mapping } : {}),
       ...(config.licencePrices ? { licencePrices: config.licencePrices } : {}),
+      ...(config.connectors ? { connectors: config.connectors } : {}),
       ...(config.hrReport ? { hrReport: config.hrReport } : {}),
       revision: revisionOf(config, hrWebhookSecret),
     },

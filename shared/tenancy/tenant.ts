@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isLoopbackUrl } from '../config/settings';
+import { connectorsConfigSchema } from '../connectors/registry';
 import { mappingFileSchema } from '../mapping/mapping-file';
 import { hrReportConfigSchema } from '../polling/report-config';
 import { rulesFileSchema } from '../rules/rules-file';
@@ -38,6 +39,8 @@ export const tenantConfigSchema = z
     mapping: z.union([z.string().min(1), mappingFileSchema]).optional(),
     /** A polled HR report (docs/connectors.md, "Polled reports"): its URL and the app settings holding its credentials; absent: none. */
     hrReport: hrReportConfigSchema.optional(),
+    /** Thin-webhook HR connectors (docs/connectors.md): per HR system, its settings and the names of the app settings holding its webhook key and API credentials. */
+    connectors: connectorsConfigSchema.optional(),
     /** Monthly price per user by SKU part number, over the built-in list prices. */
     licencePrices: z.record(z.string().min(1), z.number().min(0)).optional(),
     /** Writes per second for this tenant, below GRAPH_WRITES_PER_SECOND (another app shares its budget). */
