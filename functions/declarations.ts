@@ -3,6 +3,7 @@ import { customStepCallbackFunction } from './callbacks';
 import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
 import { hrEventStatusFunction, tenantHrEventStatusFunction } from './hr-event-status';
+import { hrConnectorFunctions } from './hr-connectors';
 import { hrEventsFunction } from './hr-events';
 import { hrReportPollFunction, hrReportReleaseFunction, hrReportRunFunction, hrReportStatusFunction } from './hr-report-poll';
 import { licenceAuditFunction } from './licence-audit';
@@ -32,6 +33,7 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   tenantsReloadFunction,
   customStepCallbackFunction,
   undoLeaverFunction,
+  ...hrConnectorFunctions,
   scimFunction, tenantScimFunction,
   hrReportPollFunction, hrReportRunFunction, hrReportReleaseFunction, hrReportStatusFunction,
 ];

@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/function-declarations';
+import { isFetchMessage } from '../shared/connectors/fetch-message';
 import { fromEventMessage, InvalidEventMessageError } from '../shared/messaging/event-messages';
 import type { LifecycleEvent } from '../shared/domain/events';
 import type { ReceivedMessage, ServiceBusTriggerInput } from '../shared/messaging/types';
@@ -8,6 +9,7 @@ import { processOptionsOf, settleOutcome, type SettleDeps } from '../shared/proc
 import { services } from '../shared/runtime/services';
 import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
 import { runInOperation } from '../shared/telemetry/operation-context';
+import { connectorFetch } from './hr-connectors';
 
 /**
  * Processing queue trigger. Each message is settled explicitly: completed, re-scheduled with
@@ -21,6 +23,11 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
   const settleDeps = { processingQueue, ledger, now };
   const messages = Array.isArray(input.messages) ? input.messages : [input.messages];
   for (const message of messages) {
+    // An HR connector's fetch (shared/connectors) shares the queue, and so its retries and dead letters.
+    if (isFetchMessage(message)) {
+      await connectorFetch(message, input.actions, context);
+      continue;
+    }
     const event = await parseOrDeadLetter(message, input, settleDeps, context);
     if (!event) continue;
     await runInOperation({ eventId: event.eventId, tenantId: event.tenantId, eventType: event.type }, async () => {

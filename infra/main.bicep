@@ -302,6 +302,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'RULES_FILE', value: 'config/rules.json' }
         // Unset: the default HR attribute mappings (docs/mapping.md). A file here ships with the app, as RULES_FILE does.
         { name: 'MAPPING_FILE', value: '' }
+        // Unset: no thin-webhook HR connectors for the home tenant (docs/connectors.md). Their secrets are app settings the file names, as Key Vault references.
+        { name: 'HR_CONNECTORS_FILE', value: '' }
         // Unset: a joiner HR sends without a country stops at its licences, naming the field.
         { name: 'DEFAULT_USAGE_LOCATION', value: '' }
         { name: 'CREDENTIAL_DELIVERY', value: credentialDelivery }

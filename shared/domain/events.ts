@@ -15,7 +15,7 @@ export const EVENT_TYPES = ['joiner', 'mover', 'leaver', 'rehire', 'access'] as 
 export type LifecycleEventType = (typeof EVENT_TYPES)[number];
 
 /** `manage`: an operator's request through the manage routes (an undo of a leaver), never an HR feed or a ticket. `hr-report`: a change the HR report poller found (shared/polling). */
-export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'hr-report', 'ticket', 'manage'] as const;
+export const EVENT_SOURCES = ['hr-json', 'hr-scim', 'hr-csv', 'bamboohr', 'hibob', 'hr-report', 'ticket', 'manage'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /** eventIds become Service Bus messageIds (≤128 chars) and Table Storage keys (no / \ # ?). */

@@ -1,4 +1,4 @@
-import { deriveEventId, type FieldIssue, type LifecycleEventType } from '../domain/events';
+import { deriveEventId, type EventSource, type FieldIssue, type LifecycleEventType } from '../domain/events';
 import { toAsciiToken } from '../domain/naming';
 import type { MappedRecord, MappingIssue } from '../mapping/apply-mapping';
 import { compact, validateCandidate, type Validated } from './records';
@@ -10,7 +10,7 @@ import { compact, validateCandidate, type Validated } from './records';
 export interface MappedEventOptions {
   index: number;
   tenantId: string;
-  source: 'hr-scim' | 'hr-csv' | 'hr-json';
+  source: Exclude<EventSource, 'ticket' | 'manage'>;
   now: Date;
   /** The sender's full name of a source field (SCIM: `Operations[2].data.name.givenName`; CSV: the header). */
   fieldName: (sourceField: string) => string;

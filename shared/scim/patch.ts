@@ -1,4 +1,5 @@
 import { patchBodyValidation, scimPatch, ScimError, type ScimPatch, type ScimPatchOperation, type ScimResource } from 'scim-patch';
+import { parse } from 'scim2-parse-filter';
 import { badRequest, ScimProblem, SCHEMAS, type ScimType } from './protocol';
 import type { ScimUserResource } from './representation';
 import { USER_ATTRIBUTE_NAMES } from './schemas';
@@ -44,10 +45,26 @@ function normaliseOperation(operation: unknown, index: number): ScimPatchOperati
   if (op !== 'add' && op !== 'remove' && op !== 'replace') throw badRequest('invalidSyntax', `${at}.op: must be add, remove or replace.`);
   const path = operation.path;
   if (path !== undefined && (typeof path !== 'string' || path.length > MAX_PATH_LENGTH)) throw badRequest('invalidPath', `${at}.path: must be an attribute path of at most ${MAX_PATH_LENGTH} characters.`);
+  if (typeof path === 'string' && !isAttributePath(path.trim())) throw badRequest('invalidPath', `${at}.path: is not an attribute path of RFC 7644 §3.5.2 (attribute, optional [filter], optional .subAttribute).`);
   if (typeof path === 'string' && /^(id|meta)([.[]|$)/i.test(path.trim())) throw new ScimProblem(400, `${at}.path: id and meta are read-only.`, 'mutability');
   if (op !== 'remove' && operation.value === undefined) throw badRequest('invalidValue', `${at}.value: is required for ${op}.`);
   const value = path === undefined && isObject(operation.value) ? canonicalKeys(operation.value) : operation.value;
   return { op, ...(typeof path === 'string' ? { path: canonicalPath(path.trim()) } : {}), ...(value === undefined ? {} : { value }) } as ScimPatchOperation;
+}
+
+/** RFC 7644 §3.5.2's PATH: `[urn:…:]attribute[valFilter][.subAttribute]`, the filter as the filter grammar has it. */
+const PATH = /^(?:urn:[^\s[\]]+:)?[A-Za-z][A-Za-z0-9_$-]*(?:\[(.+)\])?(?:\.[A-Za-z][A-Za-z0-9_$-]*)?$/s;
+
+function isAttributePath(path: string): boolean {
+  const match = PATH.exec(path);
+  if (!match) return false;
+  if (match[1] === undefined) return true;
+  try {
+    parse(match[1]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -96,7 +96,8 @@ describe('who may read what', () => {
 
   it('when a route is open without the admin key, then it is an HR route, the custom-step callback or a SCIM endpoint, each checking its own signature or token', () => {
     const open = http.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
-    expect(open).toEqual(['custom-step-callback', 'hr-event-status', 'hr-events', 'scim', 'tenant-hr-event-status', 'tenant-hr-events', 'tenant-scim']);
+    // HR connectors' webhooks check the HR system's own signature (shared/connectors), and the function key in Azure.
+    expect(open).toEqual(['custom-step-callback', 'hr-connector-webhook', 'hr-event-status', 'hr-events', 'scim', 'tenant-hr-connector-webhook', 'tenant-hr-event-status', 'tenant-hr-events', 'tenant-scim']);
   });
 
   it('when a route needs no key at all, then it is the custom-step callback (its signed token and signed body) or a SCIM endpoint (the tenant\'s bearer token)', () => {

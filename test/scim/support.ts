@@ -37,8 +37,8 @@ export function scimClient(base: string, token: string | undefined) {
 export type ScimRequest = ReturnType<typeof scimClient>;
 
 /**
- * A local host whose home tenant has a SCIM token, and a customer tenant (fabrikam) with its
- * own, served against the embedded Graph simulator, for one spec file.
+ * A local host whose home tenant has a SCIM token, a customer tenant (fabrikam) with its own and
+ * one (northwind) without, served against the embedded Graph simulator, for one spec file.
  */
 export function useScimHost(): { host: TestHost; sim: ReturnType<typeof simulatedTenant>; home: ScimRequest; fabrikam: ScimRequest } {
   const context = {} as { host: TestHost; sim: ReturnType<typeof simulatedTenant>; home: ScimRequest; fabrikam: ScimRequest };
@@ -56,6 +56,8 @@ export function useScimHost(): { host: TestHost; sim: ReturnType<typeof simulate
         rules: { groupRules: [{ groups: ['SG-All-Staff'] }] },
       }),
     );
+    // A tenant without a SCIM token: it has no SCIM endpoint.
+    writeFileSync(path.join(dir, 'northwind.json'), JSON.stringify({ key: 'northwind', displayName: 'Northwind', directoryTenantId: '7c1f9a52-3b64-4e8d-9a0f-2d5b8e6c4a14', hrWebhookSecretSetting: 'HR_SECRET_FABRIKAM', upnDomain: 'northwind.example', rules: { groupRules: [{ groups: ['SG-All-Staff'] }] } }));
     context.host = await startTestHost({
       env: { SCIM_BEARER_TOKEN: HOME_SCIM_TOKEN, TENANTS_SOURCE: 'folder', TENANTS_DIR: dir, HR_SECRET_FABRIKAM: FABRIKAM_HR_SECRET, SCIM_TOKEN_FABRIKAM: FABRIKAM_SCIM_TOKEN },
     });

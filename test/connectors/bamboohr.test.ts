@@ -1,0 +1,132 @@
+import { startBambooHrSimulator, type RunningBambooHrSimulator } from '../../dev/hr-simulators/bamboohr';
+import { tenant } from '../support/tenant';
+import { startTestHost, type TestHost } from '../support/test-host';
+import { answerOf, devTls, eventually, fetchLog, settled, tempJson } from './support';
+
+/**
+ * BambooHR → the connector → the Graph simulator, over HTTPS and the local queue: the simulator
+ * hires, changes, terminates and deletes employees and sends the signed notices BambooHR sends;
+ * the app fetches each employee from the simulated API and provisions them.
+ */
+
+const PRIVATE_KEY = 'bamboohr-webhook-private-key-0123456789abcdef';
+const API_KEY = 'bamboohr-api-key-fedcba9876543210fedcba9876543210';
+
+let bamboo: RunningBambooHrSimulator;
+let host: TestHost;
+let sim: ReturnType<typeof tenant>;
+let connectors: ReturnType<typeof tempJson>;
+
+beforeAll(async () => {
+  bamboo = await startBambooHrSimulator({ tls: devTls(), companyDomain: 'contoso', apiKey: API_KEY });
+  connectors = tempJson('connectors.json', {
+    bamboohr: { companyDomain: 'contoso', webhookSecretSetting: 'BAMBOOHR_PRIVATE_KEY_TEST', apiKeySetting: 'BAMBOOHR_API_KEY_TEST', apiBaseUrl: bamboo.url },
+  });
+  host = await startTestHost({ env: { HR_CONNECTORS_FILE: connectors.file, BAMBOOHR_PRIVATE_KEY_TEST: PRIVATE_KEY, BAMBOOHR_API_KEY_TEST: API_KEY } });
+  sim = tenant(host);
+  bamboo.setWebhook({ url: `${host.url}/api/hr/connectors/bamboohr`, privateKey: PRIVATE_KEY });
+}, 60_000);
+
+afterAll(async () => {
+  await host?.stop();
+  await bamboo?.close();
+  connectors?.cleanup();
+});
+
+afterEach(() => bamboo.setFaults([]));
+
+const person = (first: string, last: string, extra: Record<string, string> = {}) => ({ firstName: first, lastName: last, department: 'Engineering', jobTitle: 'Engineer', country: 'United Kingdom', hireDate: '2026-01-05', ...extra });
+const today = () => new Date().toISOString().slice(0, 10);
+/** A leaver's status: done once sign-in is off (its deletion stays scheduled, so the event stays queued). */
+const disabled = (id: string) => eventually(() => (sim.userByEmployeeId(id)[0]?.accountEnabled === false ? sim.userByEmployeeId(id)[0] : undefined));
+const fetchesOf = (id: string) => bamboo.requests.filter((r) => r.authorized && r.path.endsWith(`/employees/${id}/`));
+
+describe('BambooHR connector', () => {
+  it('when an employee is hired in BambooHR, then its employee.created and employee.updated notices give the worker one account, with the record fetched from the API and the supervisor as manager', async () => {
+    const boss = await bamboo.hire(person('Grace', 'Brewster', { jobTitle: 'Head of Engineering' }));
+    await settled(host, boss.deliveries);
+    const hire = await bamboo.hire(person('Ada', 'Byron', { supervisorEId: boss.id }));
+    expect(hire.deliveries.map((d) => d.status)).toEqual([202, 202]);
+    const statuses = await settled(host, hire.deliveries);
+    expect(statuses.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    expect(statuses.map((s) => s.type)).toEqual(['joiner', 'mover']);
+
+    const [user] = sim.userByEmployeeId(hire.id);
+    expect(sim.userByEmployeeId(hire.id)).toHaveLength(1);
+    expect(user).toMatchObject({ userPrincipalName: 'ada.byron@contoso.com', department: 'Engineering', usageLocation: 'GB', accountEnabled: true });
+    expect(user!.managerId).toBe(sim.userByEmployeeId(boss.id)[0]!.id);
+    expect(sim.groupsOf(user!.id)).toEqual(['SG-All-Staff', 'SG-Engineering']);
+    // Fetched as BambooHR asks: Basic with the API key, JSON asked for, the mapping's fields named.
+    const fetch = fetchesOf(hire.id)[0]!;
+    expect(fetch.accept).toBe('application/json');
+    expect(new URLSearchParams(fetch.query).get('fields')?.split(',')).toEqual(expect.arrayContaining(['firstName', 'lastName', 'department', 'supervisorEId', 'status', 'terminationDate']));
+  }, 60_000);
+
+  it('when an employee moves department in BambooHR, then the notice changes the account and its rule-based groups', async () => {
+    const hire = await bamboo.hire(person('Alan', 'Mathison'));
+    await settled(host, hire.deliveries);
+    const moved = await bamboo.update(hire.id, { department: 'Sales', jobTitle: 'Account Manager' });
+    const [status] = await settled(host, [moved]);
+    expect(status).toMatchObject({ type: 'mover', status: 'succeeded' });
+    const [user] = sim.userByEmployeeId(hire.id);
+    expect(user).toMatchObject({ department: 'Sales' });
+    expect(sim.groupsOf(user!.id)).toEqual(['SG-All-Staff', 'SG-Sales']);
+  }, 60_000);
+
+  it('when an employee is terminated in BambooHR (status Inactive), then the update notice makes a leaver and the account is disabled', async () => {
+    const hire = await bamboo.hire(person('Joan', 'Clarke'));
+    await settled(host, hire.deliveries);
+    const terminated = await bamboo.terminate(hire.id, today());
+    const user = await disabled(hire.id);
+    expect(user.employeeLeaveDateTime).toMatch(new RegExp(`^${today()}T00:00:00`));
+    const [change] = answerOf(terminated).events;
+    expect(await (await fetch(`${host.url}/api/events/${change!.eventId}`)).json()).toMatchObject({ type: 'leaver' });
+  }, 60_000);
+
+  it('when an employee is deleted from BambooHR, then the employee.deleted notice — whose record the API no longer has — is a leaver for the worker they were', async () => {
+    const hire = await bamboo.hire(person('Mary', 'Somerville'));
+    await settled(host, hire.deliveries);
+    const deleted = await bamboo.remove(hire.id);
+    await disabled(hire.id);
+    const [change] = answerOf(deleted).events;
+    expect(await (await fetch(`${host.url}/api/events/${change!.eventId}`)).json()).toMatchObject({ type: 'leaver' });
+    expect(fetchLog(host).find((l) => l.eventId === change!.eventId)).toMatchObject({ status: 'accepted', detail: `leaver for employee ${hire.id}` });
+  }, 60_000);
+
+  it('when a notice names an employee BambooHR no longer has, then it is recorded as gone — no event, no retry, no dead letter', async () => {
+    const id = bamboo.seed(person('Vanished', 'Person'));
+    // Deleted between the change and its fetch: the notice arrives for a record that is gone.
+    bamboo.discard(id);
+    const notice = await bamboo.emit('employee.updated', id, { changedFields: ['department'] });
+    const [change] = answerOf(notice).events;
+    const line = await eventually(() => fetchLog(host).find((l) => l.eventId === change!.eventId));
+    expect(line).toMatchObject({ settled: 'completed', status: 'gone' });
+    await host.bus.waitForIdle();
+    expect(fetchesOf(id)).toHaveLength(1);
+    expect((await fetch(`${host.url}/api/events/${change!.eventId}`)).status).toBe(404);
+    expect(host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).filter((m) => String(m.messageId).includes(change!.eventId))).toEqual([]);
+  }, 60_000);
+
+  it('when the BambooHR API answers 503 with Retry-After, then the fetch is retried with backoff and the worker is provisioned once it answers', async () => {
+    bamboo.setFaults([{ status: 503, times: 1, retryAfterSeconds: 1 }]);
+    const id = bamboo.seed(person('Retry', 'Later'));
+    const notice = await bamboo.emit('employee.created', id);
+    const [status] = await settled(host, [notice]);
+    expect(status).toMatchObject({ type: 'joiner', status: 'succeeded' });
+    expect(sim.userByEmployeeId(id)).toHaveLength(1);
+    expect(fetchesOf(id)).toHaveLength(2);
+    expect(fetchLog(host).filter((l) => l.eventId === answerOf(notice).events[0]!.eventId).map((l) => l.settled)).toEqual(['scheduled-retry', 'completed']);
+  }, 60_000);
+
+  it('when BambooHR delivers the same notice again (its retry), then it is one event and one fetch', async () => {
+    const id = bamboo.seed(person('Twice', 'Sent'));
+    const first = await bamboo.emit('employee.created', id);
+    await settled(host, [first]);
+    const again = await bamboo.redeliver(first);
+    expect(answerOf(again)).toMatchObject({ received: 1, queued: 0, repeated: 1 });
+    expect(answerOf(again).events[0]!.eventId).toBe(answerOf(first).events[0]!.eventId);
+    await host.bus.waitForIdle();
+    expect(fetchesOf(id)).toHaveLength(1);
+    expect(sim.userByEmployeeId(id)).toHaveLength(1);
+  }, 60_000);
+});
