@@ -67,7 +67,7 @@ async function matching(filter: Exclude<ReturnType<typeof parseUserFilter>, { ki
     case 'userName':
       return sorted(await deps.store.withUserName(tenantId, filter.value));
     case 'scan':
-      return sorted(await deps.store.liveUsers(tenantId, MAX_FILTER_SCAN)).filter((row) => filter.test(presented(row, deps)));
+      return sorted(await deps.store.liveUsers(tenantId, deps.filterScanLimit ?? MAX_FILTER_SCAN)).filter((row) => filter.test(presented(row, deps)));
   }
 }
 

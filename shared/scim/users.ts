@@ -21,6 +21,8 @@ export interface ScimDeps {
   now: () => Date;
   /** This tenant's SCIM base URL (`…/api/scim/v2`), for `meta.location` and `Location`. */
   base: string;
+  /** Users one unindexed filter may read (default MAX_FILTER_SCAN). */
+  filterScanLimit?: number;
 }
 
 export interface Selection {
