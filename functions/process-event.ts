@@ -6,7 +6,7 @@ import type { LifecycleEvent } from '../shared/domain/events';
 import type { ReceivedMessage, ServiceBusTriggerInput } from '../shared/messaging/types';
 import { processForTenant } from '../shared/processing/tenant-dispatch';
 import { processOptionsOf, settleOutcome, type SettleDeps } from '../shared/processing/settle';
-import { services } from '../shared/runtime/services';
+import { services, type AppServices } from '../shared/runtime/services';
 import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
 import { runInOperation } from '../shared/telemetry/operation-context';
 import { connectorFetch } from './hr-connectors';
@@ -16,8 +16,8 @@ import { connectorFetch } from './hr-connectors';
  * backoff, or dead-lettered with a reason. Anything unexpected (e.g. storage down) is thrown
  * on purpose so the host abandons the message and Service Bus redelivers it.
  */
-export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext): Promise<void> {
-  const { tenants, tenantRuntimes, ledger, pendingLinks, processingQueue, credentials, telemetry } = services();
+export async function processEventMessages(input: ServiceBusTriggerInput, context: InvocationContext, from: ProcessEventDeps): Promise<void> {
+  const { tenants, tenantRuntimes, ledger, pendingLinks, processingQueue, credentials, telemetry } = from;
   const now = () => new Date();
   const deps = { tenants, runtimes: tenantRuntimes, ledger, pendingLinks, now, ...(credentials ? { credentials } : {}) };
   const settleDeps = { processingQueue, ledger, now };
@@ -37,6 +37,17 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled, ...('reason' in outcome ? { reason: outcome.reason } : {}) }));
     });
   }
+}
+
+/** What the trigger runs against: one instance's services. */
+export type ProcessEventDeps = Pick<AppServices, 'tenants' | 'tenantRuntimes' | 'ledger' | 'pendingLinks' | 'processingQueue' | 'credentials' | 'telemetry'>;
+
+/**
+ * The trigger's handler over the services it is given: the worker's in Azure, one container per
+ * simulated instance in `npm run bench:scale` (several instances sharing one queue and one tenant).
+ */
+export function createProcessEventHandler(from: ProcessEventDeps): (input: ServiceBusTriggerInput, context: InvocationContext) => Promise<void> {
+  return (input, context) => processEventMessages(input, context, from);
 }
 
 /** The event a message carries; a message that is not one is dead-lettered (a permanent sender fault). */
@@ -63,5 +74,5 @@ export const processEventFunction: ServiceBusQueueFunctionDeclaration = {
   queueName: '%PROCESSING_QUEUE_NAME%',
   connection: 'ServiceBusConnection',
   isSessionsEnabled: true,
-  handler: processEventMessages,
+  handler: createProcessEventHandler(services()),
 };

@@ -55,7 +55,7 @@ export interface RunningLocalHost {
   stop(): Promise<void>;
 }
 
-interface ServiceBusHostOptions {
+export interface ServiceBusHostOptions {
   maxConcurrentCalls?: number;
   maxConcurrentSessions?: number;
   maxDeliveryCount?: number;
@@ -223,7 +223,7 @@ function invocationContext(functionName: string, log: (line: string) => void): I
 }
 
 /** The Service Bus options the Functions host would use, from our own host.json. */
-function readHostJson(env: NodeJS.ProcessEnv): ServiceBusHostOptions {
+export function readHostJson(env: NodeJS.ProcessEnv): ServiceBusHostOptions {
   const json = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
     extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string } };
   };

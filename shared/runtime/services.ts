@@ -41,28 +41,28 @@ export interface AppServices {
   telemetry: Telemetry;
 }
 
-type Factories = { [K in keyof AppServices]: () => AppServices[K] };
+/** A factory gets the container it belongs to, so what it builds uses that container's other services. */
+type Factories = { [K in keyof AppServices]: (from: AppServices) => AppServices[K] };
 
 const azureFactories: Factories = {
   settings: () => getSettings(),
-  ledger: () => TableLedger.fromSettings(services().settings),
-  pendingLinks: () => TablePendingManagerLinks.fromSettings(services().settings),
-  policy: () => loadAccessPolicy(services().settings.RULES_FILE),
-  processingQueue: () => createServiceBusSender(services().settings, services().settings.PROCESSING_QUEUE_NAME),
-  tenants: () => createTenantRegistry(services().settings, process.env, () => services().policy),
-  tenantRuntimes: () => new TenantRuntimes(buildTenantRuntime, services().settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(services().settings)),
-  credentials: () => createCredentialChannel(services().settings) ?? null,
-  deadLetters: () => new AzureDeadLetters(() => serviceBusClient(services().settings)),
-  reportStore: () => BlobReportStore.fromSettings(services().settings),
-  telemetry: () => createTelemetry(services().settings),
+  ledger: (s) => TableLedger.fromSettings(s.settings),
+  pendingLinks: (s) => TablePendingManagerLinks.fromSettings(s.settings),
+  policy: (s) => loadAccessPolicy(s.settings.RULES_FILE),
+  processingQueue: (s) => createServiceBusSender(s.settings, s.settings.PROCESSING_QUEUE_NAME),
+  tenants: (s) => createTenantRegistry(s.settings, process.env, () => s.policy),
+  tenantRuntimes: (s) => new TenantRuntimes((tenant, app) => buildTenantRuntime(s, tenant, app), s.settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(s.settings)),
+  credentials: (s) => createCredentialChannel(s.settings) ?? null,
+  deadLetters: (s) => new AzureDeadLetters(() => serviceBusClient(s.settings)),
+  reportStore: (s) => BlobReportStore.fromSettings(s.settings),
+  telemetry: (s) => createTelemetry(s.settings),
 };
 
 /**
  * Each tenant's own token, client, budget and caches, built the same way for every tenant: the
  * credential is the only difference (the home tenant's is the app's managed identity).
  */
-function buildTenantRuntime(tenant: ReadyTenant, app: AppShare): Omit<TenantRuntime, 'tenant'> {
-  const s = services();
+function buildTenantRuntime(s: AppServices, tenant: ReadyTenant, app: AppShare): Omit<TenantRuntime, 'tenant'> {
   const governor = createGovernor(tenant.settings, app);
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
   const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency({ ...dependency, tenantId: tenant.key }) });
@@ -70,39 +70,64 @@ function buildTenantRuntime(tenant: ReadyTenant, app: AppShare): Omit<TenantRunt
   return { graph, governor, directory };
 }
 
-let overrides: Partial<Factories> = {};
-let instances: Partial<AppServices> = {};
-
-function resolve<K extends keyof AppServices>(key: K): AppServices[K] {
-  const existing = instances[key];
-  if (existing !== undefined) return existing as AppServices[K];
-  const factory = (overrides[key] ?? azureFactories[key]) as () => AppServices[K];
-  const created = factory();
-  instances[key] = created;
-  return created;
+/** One set of services: what one Function App instance (one worker) holds. */
+export interface ServiceContainer {
+  /** Each service is created on first use, once per container. */
+  readonly services: AppServices;
+  /** Replaces factories; already-created instances of those keys are dropped. */
+  provide(factories: Partial<Factories>): void;
+  /** Forgets every instance and override; returns the processing queue sender that was open, if any. */
+  clear(): QueueSender | undefined;
 }
 
-/** Each service is created on first use, once per worker (the keys are the factories'). */
-const view = {} as AppServices;
-for (const key of Object.keys(azureFactories) as (keyof AppServices)[]) {
-  Object.defineProperty(view, key, { get: () => resolve(key), enumerable: true });
+/**
+ * A container of its own, apart from the worker's: the scale-out bench runs several in one
+ * process, each as a separate instance would have them (settings, caches, governors, budgets).
+ */
+export function createServiceContainer(factories: Partial<Factories> = {}): ServiceContainer {
+  let overrides: Partial<Factories> = { ...factories };
+  let instances: Partial<AppServices> = {};
+  const view = {} as AppServices;
+  const resolve = <K extends keyof AppServices>(key: K): AppServices[K] => {
+    const existing = instances[key];
+    if (existing !== undefined) return existing as AppServices[K];
+    const factory = (overrides[key] ?? azureFactories[key]) as (from: AppServices) => AppServices[K];
+    const created = factory(view);
+    instances[key] = created;
+    return created;
+  };
+  for (const key of Object.keys(azureFactories) as (keyof AppServices)[]) {
+    Object.defineProperty(view, key, { get: () => resolve(key), enumerable: true });
+  }
+  return {
+    services: view,
+    provide: (more) => {
+      overrides = { ...overrides, ...more };
+      for (const key of Object.keys(more) as (keyof AppServices)[]) delete instances[key];
+    },
+    clear: () => {
+      const queue = instances.processingQueue;
+      instances = {};
+      overrides = {};
+      return queue;
+    },
+  };
 }
+
+const worker = createServiceContainer();
 
 export function services(): AppServices {
-  return view;
+  return worker.services;
 }
 
 /** Replaces adapters (local host, tests). Already-created instances of those keys are dropped. */
 export function provideServices(factories: Partial<Factories>): void {
-  overrides = { ...overrides, ...factories };
-  for (const key of Object.keys(factories) as (keyof AppServices)[]) delete instances[key];
+  worker.provide(factories);
 }
 
 /** Forgets every instance and override, and the cached settings; for tests and host restarts. */
 export async function resetServices(): Promise<void> {
-  const queue = instances.processingQueue;
-  instances = {};
-  overrides = {};
+  const queue = worker.clear();
   resetSettings();
   await queue?.close().catch(() => undefined);
   await closeServiceBusClient();
