@@ -135,7 +135,7 @@ export const settingsSchema = z
     HR_REPORT_URL: httpsUrl
       .optional()
       .describe("The home tenant's polled HR report (a Workday RaaS-style custom report: JSON `Report_Entry` or CSV), its prompts in the query; unset: none is polled. Never logged. docs/connectors.md, \"Polled reports\"."),
-    HR_REPORT_FORMAT: z.enum(['json', 'csv']).default('json').describe('How HR_REPORT_URL answers: `json` (`{ \"Report_Entry\": [...] }`) or `csv` (a header row).'),
+    HR_REPORT_FORMAT: z.enum(['json', 'csv']).default('json').describe('How HR_REPORT_URL answers: `json` (`{ "Report_Entry": [...] }`) or `csv` (a header row).'),
     HR_REPORT_AUTH: z
       .enum(['basic', 'oauth'])
       .default('basic')
