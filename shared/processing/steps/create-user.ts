@@ -18,11 +18,13 @@ const MAX_UPN_ATTEMPTS = 20;
  * when it is taken, the holder is checked: if it carries this worker's employeeId (an earlier
  * attempt whose response was lost) it is adopted, otherwise the next suffix is tried.
  */
-export async function createAccount(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<DirectoryUser | undefined> {
+export async function createAccount(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: { enabled?: boolean } = {}): Promise<DirectoryUser | undefined> {
   let user: DirectoryUser | undefined;
+  const enabled = options.enabled ?? true;
   await runner.run('create-user', async () => {
     const usage = withDefaultUsageLocation(resolveUsageLocation(event, 'create-user'), deps);
-    const notes = usage.note ? [usage.note] : [];
+    // A future-dated hire's account is made before its start with sign-in off: nobody can use it until then.
+    const notes = [...(usage.note ? [usage.note] : []), ...(enabled ? [] : ['sign-in off until the start'])];
     const explicit = event.employee.userPrincipalName;
     // A mapping's SelectUniqueValue: its candidates, in order, instead of the template's suffixes.
     const candidates = event.employee.upnCandidates;
@@ -41,7 +43,9 @@ export async function createAccount(event: LifecycleEvent, runner: StepRunner, d
         return { outcome: 'planned', detail: `would create ${naming.upn}${suffix}` };
       }
       try {
-        user = await createUser(deps.graph, newUserBody(event, naming.upn, usage.code));
+        const made = await createUser(deps.graph, newUserBody(event, naming.upn, usage.code, enabled));
+        // Graph answers a create with the user's default properties, which leave accountEnabled out (user-post-users): it is what was sent.
+        user = { ...made, accountEnabled: made.accountEnabled ?? enabled };
         return { outcome: 'done', detail: `created ${naming.upn}${suffix}` };
       } catch (error) {
         if (!(error instanceof GraphRequestError) || error.failure.kind !== 'conflict') throw error;
@@ -83,11 +87,11 @@ function templateUpn(event: LifecycleEvent, deps: ProcessingDeps, attempt: numbe
   }
 }
 
-function newUserBody(event: LifecycleEvent, upn: string, usageLocation: string | undefined): NewUserBody {
+function newUserBody(event: LifecycleEvent, upn: string, usageLocation: string | undefined, enabled: boolean): NewUserBody {
   const e = event.employee;
   const localPart = upn.split('@')[0] as string;
   return {
-    accountEnabled: true,
+    accountEnabled: enabled,
     displayName: buildDisplayName(e),
     mailNickname: buildMailNickname(localPart),
     userPrincipalName: upn,
