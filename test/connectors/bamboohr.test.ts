@@ -1,3 +1,4 @@
+import { TableClient } from '@azure/data-tables';
 import { startBambooHrSimulator, type RunningBambooHrSimulator } from '../../dev/hr-simulators/bamboohr';
 import { tenant } from '../support/tenant';
 import { startTestHost, type TestHost } from '../support/test-host';
@@ -33,12 +34,21 @@ afterAll(async () => {
   connectors?.cleanup();
 });
 
-afterEach(() => bamboo.setFaults([]));
+afterEach(() => {
+  bamboo.setFaults([]);
+  bamboo.setApiKey(API_KEY);
+});
 
-const person = (first: string, last: string, extra: Record<string, string> = {}) => ({ firstName: first, lastName: last, department: 'Engineering', jobTitle: 'Engineer', country: 'United Kingdom', hireDate: '2026-01-05', ...extra });
+const person = (first: string, last: string, extra: Record<string, string> = {}) => ({ firstName: first, lastName: last, department: 'Engineering', jobTitle: 'Engineer', country: 'United Kingdom', hireDate: '2026-01-05', mobilePhone: '+44 7700 900123', ...extra });
 const today = () => new Date().toISOString().slice(0, 10);
-/** A leaver's status: done once sign-in is off (its deletion stays scheduled, so the event stays queued). */
-const disabled = (id: string) => eventually(() => (sim.userByEmployeeId(id)[0]?.accountEnabled === false ? sim.userByEmployeeId(id)[0] : undefined));
+/**
+ * A leaver's first phase, done: sign-in off and the leave date set (a later step than the disabling,
+ * so waiting for sign-in alone races it). Its deletion stays scheduled, so the event stays queued.
+ */
+const disabled = (id: string) => eventually(() => {
+  const [user] = sim.userByEmployeeId(id);
+  return user?.accountEnabled === false && user.employeeLeaveDateTime ? user : undefined;
+});
 const fetchesOf = (id: string) => bamboo.requests.filter((r) => r.authorized && r.path.endsWith(`/employees/${id}/`));
 
 describe('BambooHR connector', () => {
@@ -128,5 +138,40 @@ describe('BambooHR connector', () => {
     await host.bus.waitForIdle();
     expect(fetchesOf(id)).toHaveLength(1);
     expect(sim.userByEmployeeId(id)).toHaveLength(1);
+  }, 60_000);
+
+  it('when a notice is signed with another key, or was signed more than five minutes ago (a replay), then it is refused with 401 and nothing is queued', async () => {
+    const id = bamboo.seed(person('Forged', 'Notice'));
+    const forged = await bamboo.emit('employee.created', id, { privateKey: 'someone-elses-private-key-0123456789' });
+    const stale = await bamboo.emit('employee.created', id, { signedAt: new Date(Date.now() - 6 * 60_000) });
+    expect([forged.status, stale.status]).toEqual([401, 401]);
+    expect([forged.response, stale.response]).toEqual(['', '']);
+    await host.bus.waitForIdle();
+    expect(bamboo.requests.filter((r) => r.path.endsWith(`/employees/${id}/`))).toEqual([]);
+    expect(sim.userByEmployeeId(id)).toEqual([]);
+    expect(host.logs.some((l) => l.includes('rejected bamboohr notice for tenant default') && l.includes('more than 300 s from now'))).toBe(true);
+  });
+
+  it('when the API key is revoked, then the fetch is dead-lettered naming the app setting to fix — and no key, signature or value from a record (a phone number that every test employee has) is in the logs, the ledger or the dead letters', async () => {
+    bamboo.setApiKey('a-new-key-the-app-does-not-have-00000000');
+    const id = bamboo.seed(person('Locked', 'Out'));
+    const notice = await bamboo.emit('employee.created', id);
+    const [change] = answerOf(notice).events;
+    const letter = await eventually(() => host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).find((m) => (m.body as { eventId?: string }).eventId === change!.eventId));
+    expect(letter.deadLetterReason).toBe('hr-fetch: Unauthorized');
+    expect(letter.deadLetterErrorDescription).toContain('app setting BAMBOOHR_API_KEY_TEST');
+
+    const storage = process.env.TEST_STORAGE_CONNECTION_STRING as string;
+    const rows = async (table: string) => {
+      const client = TableClient.fromConnectionString(storage, table, { allowInsecureConnection: true });
+      const found: unknown[] = [];
+      for await (const row of client.listEntities()) found.push(row);
+      return found;
+    };
+    const letters = host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).map((m) => ({ reason: m.deadLetterReason, description: m.deadLetterErrorDescription, body: m.body, properties: m.applicationProperties }));
+    const everything = JSON.stringify({ logs: host.logs, letters, ledger: await rows(host.settings.LEDGER_TABLE_NAME), changes: await rows(`${host.settings.LEDGER_TABLE_NAME}Connectors`) });
+    const basic = (key: string) => Buffer.from(`${key}:x`).toString('base64');
+    for (const secret of [API_KEY, PRIVATE_KEY, basic(API_KEY), '+44 7700 900123']) expect(everything).not.toContain(secret);
+    expect(everything).toContain(change!.eventId);
   }, 60_000);
 });

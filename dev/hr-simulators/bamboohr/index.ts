@@ -49,6 +49,8 @@ export interface RunningBambooHrSimulator {
   /** The same body again, freshly signed: BambooHR's retry after a failed delivery. */
   redeliver(delivery: WebhookDelivery): Promise<WebhookDelivery>;
   setFaults(rules: HrFaultRule[]): void;
+  /** The API key BambooHR accepts from now on (the old one revoked). */
+  setApiKey(apiKey: string): void;
   /** Where webhooks go from now on (the app's URL is known only once it runs). */
   setWebhook(webhook: { url: string; privateKey: string }): void;
   close(): Promise<void>;
@@ -71,12 +73,13 @@ export async function startBambooHrSimulator(options: BambooHrSimulatorOptions):
   let nextId = 100;
   const companyId = options.companyId ?? '12345';
   let webhook = options.webhook;
+  let apiKey = options.apiKey;
 
   const authorized = (req: SimRequest): boolean => {
     const credentials = basicCredentials(req.headers.authorization);
     if (!credentials) return false;
     const given = Buffer.from(credentials.user);
-    const expected = Buffer.from(options.apiKey);
+    const expected = Buffer.from(apiKey);
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
@@ -155,6 +158,9 @@ export async function startBambooHrSimulator(options: BambooHrSimulatorOptions):
     emit,
     redeliver: (delivery) => send(delivery.body),
     setFaults: (rules) => faults.set(rules),
+    setApiKey: (next) => {
+      apiKey = next;
+    },
     setWebhook: (next) => {
       webhook = next;
     },
