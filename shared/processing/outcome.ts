@@ -1,3 +1,4 @@
+import type { LifecycleEvent } from '../domain/events';
 import type { EventRecord } from '../ledger/types';
 
 /**
@@ -5,7 +6,7 @@ import type { EventRecord } from '../ledger/types';
  * whether the event stood in its worker's lane when it started (undefined: not looked at), so
  * settlement reads the lane again only when it has to.
  */
-export type ProcessOutcome = { inLane?: boolean } & (
+export type ProcessOutcome = { inLane?: boolean; wake?: WakeCopy } & (
   | { kind: 'succeeded'; record: EventRecord }
   | { kind: 'skipped'; record: EventRecord; reason: string }
   /** Not due yet (a leaver's effective date, a later leaver phase): re-send at `at`. */
@@ -24,7 +25,33 @@ export type ProcessOutcome = { inLane?: boolean } & (
 );
 
 /** Later parts of a leaver, each carried by a scheduled copy of the event. */
-export type EventPhase = 'remove-licences' | 'delete-account';
+export const LEAVER_PHASES = ['remove-licences', 'delete-account'] as const;
+/** A future-dated joiner's: the account made, sign-in off, PRE_HIRE_DAYS before the start; then the start (shared/processing/pre-hire). */
+export const PRE_HIRE_PHASES = ['pre-hire', 'start'] as const;
+export type EventPhase = (typeof LEAVER_PHASES)[number] | (typeof PRE_HIRE_PHASES)[number];
+
+export function isEventPhase(value: unknown): value is EventPhase {
+  return (LEAVER_PHASES as readonly unknown[]).includes(value) || (PRE_HIRE_PHASES as readonly unknown[]).includes(value);
+}
+
+export function isLeaverPhase(phase: EventPhase | undefined): phase is (typeof LEAVER_PHASES)[number] {
+  return (LEAVER_PHASES as readonly (EventPhase | undefined)[]).includes(phase);
+}
+
+export function isPreHirePhase(phase: EventPhase | undefined): phase is (typeof PRE_HIRE_PHASES)[number] {
+  return (PRE_HIRE_PHASES as readonly (EventPhase | undefined)[]).includes(phase);
+}
+
+/**
+ * A copy of another event this one's processing asks for: a mover that moves a pending hire's start
+ * sooner than its carrier's next copy wakes the carrier then. Sent when this event is settled.
+ */
+export interface WakeCopy {
+  event: LifecycleEvent;
+  at: Date;
+  phase: EventPhase;
+  key: string;
+}
 
 /** A safety hold an operator can release when replaying (`release` on the replay request). */
 export type HoldName = 'mass-leaver';

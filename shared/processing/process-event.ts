@@ -8,7 +8,9 @@ import { runJoiner } from './flows/joiner';
 import { runLeaver } from './flows/leaver';
 import { runMover } from './flows/mover';
 import { runRehire } from './flows/rehire';
-import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
+import { isLeaverPhase, isPreHirePhase, type EventPhase, type HoldName, type ProcessOutcome } from './outcome';
+import type { HireResult } from './pre-hire/carrier';
+import { cancelPendingHire, followAsMover } from './pre-hire/later-events';
 import { StepRunner } from './step-runner';
 import { checkLane, isTerminal } from './worker-lane';
 
@@ -27,13 +29,15 @@ export interface ProcessOptions {
 
 export async function processEvent(event: LifecycleEvent, deps: ProcessingDeps, options: ProcessOptions = {}): Promise<ProcessOutcome> {
   const { phase } = options;
+  // A pre-hire phase is the joiner itself at a later time: a finished joiner (started, cancelled) stops at the door, and it keeps its place among the worker's events.
+  const asEvent = !phase || isPreHirePhase(phase);
   const existing = await deps.ledger.get(event.eventId);
   const replayable = options.replay && existing?.status === 'dead-lettered';
-  if (!phase && existing && isTerminal(existing) && !replayable) {
+  if (asEvent && existing && isTerminal(existing) && !replayable) {
     return { kind: 'skipped', record: existing, reason: `already ${existing.status}` };
   }
 
-  if (!phase && deps.mode === 'apply') {
+  if (asEvent && deps.mode === 'apply') {
     const lane = await checkLane(event, deps);
     if ('waiting' in lane) return lane.waiting;
     return { ...(await runAttempt(event, deps, options, lane.superseded)), inLane: lane.inLane };
@@ -56,13 +60,19 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
       await runner.run('supersede-earlier-events', async () => ({ outcome: 'done', detail: `superseded ${superseded.join(', ')}: a leaver does not wait behind them` }));
     }
     const result = await runFlow(event, runner, deps, options);
+    const wake = result.wake ? { wake: result.wake } : {};
+    if (result.skip) {
+      const { code, reason } = result.skip;
+      const record = await runner.patch(({ nextAttemptAt: _due, ...r }) => ({ ...r, status: 'skipped', updatedAt: deps.now().toISOString(), error: { code, message: reason } }));
+      return { kind: 'skipped', record, reason, ...wake };
+    }
     if (result.schedule) {
       const { at, reason } = result.schedule;
       const record = await runner.patch((r) => ({ ...r, status: 'queued', updatedAt: deps.now().toISOString() }));
-      return { kind: 'scheduled', record, at, reason, ...(result.schedule.phase ? { phase: result.schedule.phase } : {}), ...(result.schedule.key ? { key: result.schedule.key } : {}) };
+      return { kind: 'scheduled', record, at, reason, ...(result.schedule.phase ? { phase: result.schedule.phase } : {}), ...(result.schedule.key ? { key: result.schedule.key } : {}), ...wake };
     }
     const record = await runner.patch((r) => finished(r, deps.now()));
-    return { kind: 'succeeded', record };
+    return { kind: 'succeeded', record, ...wake };
   } catch (error) {
     const failure = toStepFailure(runner.record.steps.at(-1)?.name ?? 'plan', error);
     if (failure.retryable) {
@@ -84,15 +94,22 @@ async function runAttempt(event: LifecycleEvent, deps: ProcessingDeps, options: 
   }
 }
 
-async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult> {
+async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, options: ProcessOptions): Promise<FlowResult & HireResult> {
   switch (event.type) {
     case 'joiner':
       return runJoiner(event, runner, deps);
-    case 'mover':
-      await runMover(event, runner, deps);
-      return {};
-    case 'leaver':
-      return runLeaver(event, runner, deps, options.phase, options.release);
+    case 'mover': {
+      // A worker whose future-dated hire waits: the mover's changes go into it, and before its account exists there is nothing else to move.
+      const followed = await followAsMover(event, runner, deps);
+      if (!followed || followed.accountExists) await runMover(event, runner, deps);
+      return followed?.result ?? {};
+    }
+    case 'leaver': {
+      const phase = isLeaverPhase(options.phase) ? options.phase : undefined;
+      // A leaver before a future-dated hire's start wins: the hire is cancelled before anything of the leaver runs.
+      if (!phase) await cancelPendingHire(event, runner, deps);
+      return runLeaver(event, runner, deps, phase, options.release);
+    }
     case 'rehire':
       await runRehire(event, runner, deps);
       return {};

@@ -3,7 +3,7 @@ import type { EventRecord, Ledger } from '../ledger/types';
 import { toEventMessage } from '../messaging/event-messages';
 import type { QueueSender, ReceivedMessage, SettlementActions } from '../messaging/types';
 import { copyCounterProperties, copyCountersOf, deferMessageId, noCopies, retryMessageId, scheduledMessageId, waitMessageId, type CopyCounters } from './message-ids';
-import type { EventPhase, HoldName, ProcessOutcome } from './outcome';
+import { isEventPhase, type EventPhase, type HoldName, type ProcessOutcome, type WakeCopy } from './outcome';
 import type { ProcessOptions } from './process-event';
 import { holdHead, holdPlace, isTerminal, leaveLane } from './worker-lane';
 
@@ -11,7 +11,7 @@ export const PHASE_PROPERTY = 'phase';
 
 export function phaseOf(message: ReceivedMessage): EventPhase | undefined {
   const value = message.applicationProperties?.[PHASE_PROPERTY];
-  return value === 'remove-licences' || value === 'delete-account' ? value : undefined;
+  return isEventPhase(value) ? value : undefined;
 }
 
 export const REPLAY_PROPERTY = 'replay';
@@ -70,6 +70,7 @@ export async function settleOutcome(
   switch (outcome.kind) {
     case 'succeeded':
     case 'skipped':
+      if (outcome.wake) await scheduleWake(outcome.wake, deps);
       if (event) await leaveLane(event, deps, outcome.inLane);
       await actions.complete(message);
       return 'completed';
@@ -108,8 +109,10 @@ export async function settleOutcome(
       // A date the business chose (a leaver's last day) does not hold the worker's other events.
       await leaveLane(event, deps, outcome.inLane);
       const copy = toEventMessage(event);
-      // A new phase counts its own copies (its ids name it); the event at its due date keeps counting.
-      const carried = outcome.phase ? noCopies : counters;
+      if (outcome.wake) await scheduleWake(outcome.wake, deps);
+      // A new phase counts its own copies (its ids name it); the event at its due date, or a phase
+      // put off again (a hire whose start moved), keeps counting, so its retries' ids do not repeat.
+      const carried = outcome.phase && outcome.phase !== phase ? noCopies : counters;
       await deps.processingQueue.scheduleMessages(
         {
           ...copy,
@@ -167,6 +170,23 @@ async function scheduleCopy(message: ReceivedMessage, event: LifecycleEvent, mes
   const copy = toEventMessage(event);
   const properties = { ...copy.applicationProperties, ...phaseProperties(message), ...copyCounterProperties(counters) };
   await deps.processingQueue.scheduleMessages({ ...copy, messageId, applicationProperties: properties }, at);
+}
+
+/**
+ * Another event's copy that this one's outcome asks for (a pending hire's carrier, woken because a
+ * later event made it due sooner): sent before this message is completed, under an id its key
+ * makes its own, so a settlement repeated after a crash sends it once.
+ */
+async function scheduleWake(wake: WakeCopy, deps: SettleDeps): Promise<void> {
+  const copy = toEventMessage(wake.event);
+  await deps.processingQueue.scheduleMessages(
+    {
+      ...copy,
+      messageId: scheduledMessageId(wake.event.eventId, wake.phase, wake.key),
+      applicationProperties: { ...copy.applicationProperties, ...copyCounterProperties(noCopies), [PHASE_PROPERTY]: wake.phase },
+    },
+    wake.at,
+  );
 }
 
 /** What a retry copy must carry over: its phase, and an operator's replay and released hold. */

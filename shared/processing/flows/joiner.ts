@@ -11,35 +11,58 @@ import { linkManager, linkWaitingReports } from '../steps/manager';
 import { issueTemporaryAccessPass } from '../steps/credential';
 import { checkProtection } from '../steps/protection';
 import { joinerCustomSteps } from '../custom-steps/joiner-points';
+import { runCarrier, type HireResult, type OnboardStage } from '../pre-hire/carrier';
+import { followAsLaterJoiner } from '../pre-hire/later-events';
+import { awaitsStart, readPendingHire, registerHire } from '../pre-hire/pending-hire';
+import { hireStart } from '../pre-hire/start-time';
 import type { FlowResult } from './flow-result';
 
 /**
  * Joiner: the account, its manager, rule-based groups and licences. A joiner for a worker who
- * already has an account (an HR upsert, a re-post) reconciles it like a mover. A custom step at
+ * already has an account (an HR upsert, a re-post) reconciles it like a mover. A joiner whose start
+ * (hireDate or effectiveAt) is ahead carries a pending hire (shared/processing/pre-hire): nothing
+ * until PRE_HIRE_DAYS before the start, then the account with sign-in off, then at the start sign-in,
+ * the pass and `onboarded`; another joiner of the worker meanwhile changes that hire. A custom step at
  * `account-created` or `onboarded` that waits for its callback pauses the flow; it then runs again
  * from the ledger and finds the account (and every step before the pause) done.
  */
-export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<FlowResult> {
+export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps): Promise<HireResult> {
+  const onboard = (joiner: LifecycleEvent, existing: DirectoryUser | undefined, stage: OnboardStage) => onboardAccount(joiner, existing, stage, runner, deps);
+  const pending = await readPendingHire(event, deps.ledger);
+  if (pending?.eventId === event.eventId) return runCarrier(pending, runner, deps, onboard);
+  if (awaitsStart(pending)) {
+    const followed = await followAsLaterJoiner(event, pending, runner, deps, onboard);
+    if (followed) return followed;
+  }
   const existing = await findUser(event, runner, deps);
+  const start = existing ? undefined : hireStart(event, deps.settings);
+  if (start && start.startAt.getTime() > deps.now().getTime()) {
+    return runCarrier(await registerHire(event, deps.ledger, deps.now()), runner, deps, onboard, { user: undefined });
+  }
+  return onboardAccount(event, existing, 'now', runner, deps);
+}
+
+async function onboardAccount(event: LifecycleEvent, existing: DirectoryUser | undefined, stage: OnboardStage, runner: StepRunner, deps: ProcessingDeps): Promise<FlowResult> {
   let user: DirectoryUser | undefined;
   let reads: AccountReads = newAccountReads;
   if (existing) {
     reads = accountReadsFor(event, existing, deps, { removeUnwanted: true, linksManager: true });
     await checkProtection(existing, reads, runner, deps);
     await updateAttributes(event, existing, runner, deps);
-    // Entra maps SCIM active to accountEnabled: a worker the source says is active signs in again.
-    if (event.employee.accountEnabled === true) await setAccountEnabled(existing, true, runner, deps);
+    // Entra maps SCIM active to accountEnabled: a worker the source says is active signs in again — from their start, not before.
+    if (event.employee.accountEnabled === true && stage === 'now') await setAccountEnabled(existing, true, runner, deps);
     user = existing;
   } else {
-    user = await createAccount(event, runner, deps);
+    user = await createAccount(event, runner, deps, { enabled: stage !== 'prepare' });
   }
   // Only for an account this event created (now, or in an attempt before a retry or a callback):
   // a joiner re-posted for an existing worker must not invalidate the way they already sign in,
   // nor run the onboarding's custom steps again.
   const created = !existing || !!runner.completedEarlier('create-user');
   if (!user) {
-    // Dry run of a new account: nothing further can be read; its custom steps are planned.
-    return (await joinerCustomSteps('account-created', event, undefined, runner, deps)) ?? (await joinerCustomSteps('onboarded', event, undefined, runner, deps)) ?? {};
+    // Dry run of a new account: nothing further can be read; its custom steps are planned (`onboarded` at the start).
+    const atCreation = await joinerCustomSteps('account-created', event, undefined, runner, deps);
+    return atCreation ?? (stage === 'prepare' ? {} : ((await joinerCustomSteps('onboarded', event, undefined, runner, deps)) ?? {}));
   }
   await runner.patch((r) => ({ ...r, userId: (user as DirectoryUser).id }));
   const paused = created ? await joinerCustomSteps('account-created', event, user, runner, deps) : undefined;
@@ -48,7 +71,9 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   await reconcileGroups(event, user, runner, deps, { removeUnwanted: !!existing, reads });
   await reconcileLicences(event, user, runner, deps, { removeUnwanted: !!existing, reads });
   await linkWaitingReports(event, user, runner, deps);
-  if (!created) return {};
+  if (!created || stage === 'prepare') return {};
+  // The start of a hire made with sign-in off: sign-in first, then the pass the worker signs in with.
+  if (stage === 'start') await setAccountEnabled(user, true, runner, deps);
   await issueTemporaryAccessPass(event, user, 'joiner', runner, deps);
   return (await joinerCustomSteps('onboarded', event, user, runner, deps)) ?? {};
 }
