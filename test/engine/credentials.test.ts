@@ -95,4 +95,32 @@ describe('initial credentials', () => {
     const methods = await sim.graph('GET', `/users/${user!.id}/authentication/temporaryAccessPassMethods`);
     expect((methods.json as { value: unknown[] }).value).toHaveLength(1);
   }, 30_000);
+
+  it('when a rehire of an account with sign-in off is planned, then the plan enables sign-in and then would issue a pass; run, it issues one', async () => {
+    await postAndWait(host, hrEvent('joiner', { employeeId: 'C300', givenName: 'Tap', surname: 'Back', country: 'GB' }));
+    const [user] = sim.userByEmployeeId('C300');
+    expect((await sim.graph('PATCH', `/users/${user!.id}`, { accountEnabled: false })).status).toBe(204);
+    const plan = await host.postHr(JSON.stringify(hrEvent('rehire', { employeeId: 'C300', givenName: 'Tap', surname: 'Back', country: 'GB' })), { query: '?dryRun=true' });
+    const [planned] = ((await plan.json()) as { events: { steps: { name: string; outcome: string }[] }[] }).events;
+    const outcomes = Object.fromEntries(planned!.steps.map((s) => [s.name, s.outcome]));
+    expect({ enable: outcomes['enable-sign-in'], pass: outcomes['issue-temporary-access-pass'] }).toEqual({ enable: 'planned', pass: 'planned' });
+
+    const before = deliveries.filter((d) => d.userPrincipalName === 'tap.back@contoso.com').length;
+    const rehired = await postAndWait(host, hrEvent('rehire', { employeeId: 'C300', givenName: 'Tap', surname: 'Back', country: 'GB' }));
+    expect(stepsOf(rehired)['issue-temporary-access-pass']?.outcome).toBe('done');
+    expect(deliveries.filter((d) => d.userPrincipalName === 'tap.back@contoso.com')).toHaveLength(before + 1);
+  }, 30_000);
+
+  it('when a password reset is asked for an account whose sign-in is off, then no pass is issued to it', async () => {
+    await postAndWait(host, hrEvent('joiner', { employeeId: 'C400', givenName: 'Tap', surname: 'Off', country: 'GB' }));
+    const [user] = sim.userByEmployeeId('C400');
+    expect((await sim.graph('PATCH', `/users/${user!.id}`, { accountEnabled: false })).status).toBe(204);
+    const before = deliveries.length;
+    await host.bus.createSender(host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: 'RESET-OFF', body: { requestId: 'RESET-OFF', action: 'reset-password', employee: { employeeId: 'C400' } } });
+    const status = await host.waitForStatus('ticket-RESET-OFF');
+    expect(stepsOf(status)['issue-temporary-access-pass']).toMatchObject({ outcome: 'skipped', detail: expect.stringContaining('sign-in is off') });
+    expect(deliveries.length).toBe(before);
+    const methods = await sim.graph('GET', `/users/${user!.id}/authentication/temporaryAccessPassMethods`);
+    expect((methods.json as { value: unknown[] }).value).toHaveLength(1);
+  }, 30_000);
 });

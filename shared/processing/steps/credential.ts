@@ -13,8 +13,8 @@ const STEP = 'issue-temporary-access-pass';
 /**
  * Issues a one-use Temporary Access Pass and hands it to the configured channel — the only place
  * it goes. Only to an account that can sign in: a future-dated hire's pass comes at its start, when
- * sign-in is enabled, never with the account made days before (it would expire, or be used, first). Graph shows a pass only when it is created, so a pass left by an attempt whose delivery
- * failed cannot be re-sent: it is deleted and a new one issued. A step completed earlier is not
+ * sign-in is enabled, never with the account made days before (it would expire, or be used, first).
+ * Graph shows a pass only when it is created, so a pass left by an attempt whose delivery failed cannot be re-sent: it is deleted and a new one issued. A step completed earlier is not
  * repeated, so a redelivered event does not invalidate a pass the worker already received.
  * The tenant's TAP policy decides whether a pass may be issued and how long it may last.
  */
@@ -30,7 +30,7 @@ export async function issueTemporaryAccessPass(
     if (!channel) return { outcome: 'skipped', detail: 'no credential channel configured (CREDENTIAL_DELIVERY=none): the worker signs in through self-service' };
     if (runner.completedEarlier(STEP)) return { outcome: 'already-done', detail: 'a Temporary Access Pass was delivered in an earlier attempt' };
     // Not for an account that cannot sign in (a hire before its start, an undo that left sign-in off): the pass would expire, or wait for someone, unused.
-    if (user.accountEnabled === false) return { outcome: 'skipped', detail: `sign-in is off for ${user.userPrincipalName}: a Temporary Access Pass is issued once it can sign in (a future-dated hire gets one at its start)` };
+    if (user.accountEnabled === false && !signInPlanned(runner, deps)) return { outcome: 'skipped', detail: `sign-in is off for ${user.userPrincipalName}: a Temporary Access Pass is issued once it can sign in (a future-dated hire gets one at its start)` };
     if (deps.mode === 'plan') return { outcome: 'planned', detail: `would issue a Temporary Access Pass and deliver it via ${channel.name}` };
     let policy = await temporaryAccessPassPolicy(deps.graph, deps.now());
     const stale = await listTemporaryAccessPasses(deps.graph, user.id);
@@ -54,6 +54,11 @@ export async function issueTemporaryAccessPass(
     const suffix = notes.length ? ` (${notes.join('; ')})` : '';
     return { outcome: 'done', detail: `one-use Temporary Access Pass valid until ${issued.expiresAt} delivered via ${channel.name}${suffix}` };
   });
+}
+
+/** A dry run plans sign-in enabled (a rehire, a hire's start) without changing the account it read: the pass is planned after it. */
+function signInPlanned(runner: StepRunner, deps: ProcessingDeps): boolean {
+  return deps.mode === 'plan' && runner.record.steps.some((s) => s.name === 'enable-sign-in' && s.outcome === 'planned');
 }
 
 /**
