@@ -3,12 +3,15 @@ import type { ServiceBusQueueFunctionDeclaration } from '../shared/hosting/funct
 import { isFetchMessage } from '../shared/connectors/fetch-message';
 import { fromEventMessage, InvalidEventMessageError } from '../shared/messaging/event-messages';
 import type { LifecycleEvent } from '../shared/domain/events';
-import type { ReceivedMessage, ServiceBusTriggerInput } from '../shared/messaging/types';
+import type { ReceivedMessage, ServiceBusTriggerInput, SettlementActions } from '../shared/messaging/types';
 import { processForTenant } from '../shared/processing/tenant-dispatch';
 import { processOptionsOf, settleOutcome, type SettleDeps } from '../shared/processing/settle';
 import { services, type AppServices } from '../shared/runtime/services';
 import { recordSettlement } from '../shared/telemetry/lifecycle-telemetry';
 import { runInOperation } from '../shared/telemetry/operation-context';
+import { deliverWriteBackMessage } from '../shared/tickets/deliver-write-back';
+import { withTicketWriteBack } from '../shared/tickets/queue-write-back';
+import { isWriteBackMessage } from '../shared/tickets/write-back-message';
 import { connectorFetch } from './hr-connectors';
 
 /**
@@ -28,15 +31,29 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       await connectorFetch(message, input.actions, context);
       continue;
     }
+    // So does a ticket's result on its way back to the ticket system (shared/tickets).
+    if (isWriteBackMessage(message)) {
+      await ticketWriteBack(message, input.actions, from, context);
+      continue;
+    }
     const event = await parseOrDeadLetter(message, input, settleDeps, context);
     if (!event) continue;
     await runInOperation({ eventId: event.eventId, tenantId: event.tenantId, eventType: event.type }, async () => {
       const outcome = await processForTenant(event, processOptionsOf(message), deps);
-      const settled = await settleOutcome(message, event, outcome, input.actions, settleDeps);
+      // A ticket's event that ends here has its result queued for the ticket before it is settled.
+      const settled = await settleOutcome(message, event, outcome, withTicketWriteBack(input.actions, event, settleDeps), settleDeps);
       recordSettlement(telemetry, event, outcome, settled, now());
       context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled, ...('reason' in outcome ? { reason: outcome.reason } : {}) }));
     });
   }
+}
+
+/** A ticket's result posted (or retried, or dead-lettered); the log line names ids and the receiver's host only. */
+async function ticketWriteBack(message: ReceivedMessage, actions: SettlementActions, from: ProcessEventDeps, context: InvocationContext): Promise<void> {
+  const outcome = await deliverWriteBackMessage(message, actions, { tenants: from.tenants, ledger: from.ledger, processingQueue: from.processingQueue, now: () => new Date() });
+  const line = JSON.stringify({ ticketWriteBack: String(message.messageId), ...outcome });
+  if (outcome.settled === 'dead-lettered' || outcome.settled === 'scheduled-retry') context.warn(line);
+  else context.log(line);
 }
 
 /** What the trigger runs against: one instance's services. */

@@ -44,6 +44,13 @@ param credentialWebhookUrl string = ''
 @secure()
 param credentialWebhookSecret string = ''
 
+@description('PSA webhook each ticket\'s result is POSTed to when its event ends (https; docs/tickets.md), unless the ticket names its own callbackUrl. Empty: only tickets with a callbackUrl are answered.')
+param ticketWriteBackUrl string = ''
+
+@description('HMAC secret ticket write-backs are signed with (at least 32 characters). Empty: no ticket result is posted.')
+@secure()
+param ticketWriteBackSecret string = ''
+
 @description('Bearer token SCIM clients (Rippling, Okta, Entra provisioning) present at /api/scim/v2 for the home tenant (at least 32 characters; docs/scim.md). Empty: no SCIM endpoint.')
 @secure()
 param scimBearerToken string = ''
@@ -204,6 +211,12 @@ resource credentialSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!
   properties: { value: credentialWebhookSecret }
 }
 
+resource ticketWriteBackKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(ticketWriteBackSecret)) {
+  parent: keyVault
+  name: 'ticket-write-back-secret'
+  properties: { value: ticketWriteBackSecret }
+}
+
 resource scimSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(scimBearerToken)) {
   parent: keyVault
   name: 'scim-bearer-token'
@@ -316,6 +329,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'TAP_LIFETIME_MINUTES', value: '480' }
         // Where custom steps' receivers call back (POST /api/callbacks/{token}): this app's default host name.
         { name: 'CALLBACK_BASE_URL', value: 'https://${names.app}.azurewebsites.net' }
+        // A ticket's result, signed, to its callbackUrl or this PSA webhook when its event ends (docs/tickets.md).
+        { name: 'TICKET_WRITE_BACK_URL', value: ticketWriteBackUrl }
+        { name: 'TICKET_WRITE_BACK_SECRET', value: empty(ticketWriteBackSecret) ? '' : '@Microsoft.KeyVault(SecretUri=${ticketWriteBackKey.properties.secretUri})' }
         { name: 'LICENCE_AUDIT_SCHEDULE', value: '0 0 6 * * *' }
         { name: 'LICENCE_LOW_STOCK_THRESHOLD', value: '5' }
         { name: 'LICENCE_INACTIVE_DAYS', value: '90' }

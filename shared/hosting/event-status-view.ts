@@ -7,6 +7,11 @@ export function isEventId(value: string): boolean {
 
 /** One event as its status routes show it: its steps and where it stands; never the worker's record. */
 export function eventStatusView(record: EventRecord): Record<string, unknown> {
-  const { eventId, type, status, tenantId, occurredAt, acceptedAt, updatedAt, attempts, steps, error, userId, nextAttemptAt } = record;
-  return { eventId, type, status, tenantId, occurredAt, acceptedAt, updatedAt, attempts, userId, ...(nextAttemptAt ? { nextAttemptAt } : {}), steps, ...(error ? { error } : {}) };
+  const { eventId, type, status, tenantId, occurredAt, acceptedAt, updatedAt, attempts, steps, error, userId, nextAttemptAt, approvals, ticketWriteBack } = record;
+  return {
+    eventId, type, status, tenantId, occurredAt, acceptedAt, updatedAt, attempts, userId, ...(nextAttemptAt ? { nextAttemptAt } : {}), steps, ...(error ? { error } : {}),
+    // Who decided on its holds, and whether its ticket heard of its end (the receiver's host only).
+    ...(approvals?.length ? { approvals } : {}),
+    ...(ticketWriteBack ? { ticketWriteBack } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { employeeSchema, tenantScopedEventId, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
+import { employeeSchema, tenantScopedEventId, ticketCallbackProblem, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
 import { nestsDeeperThan, tooDeep } from './nesting';
 import { validateCandidate, type IntakeResult } from './records';
 
@@ -35,6 +35,15 @@ export const ticketRequestSchema = z
     sku: z.string().trim().min(1).max(64).optional(),
     /** assign-licence: service plans to leave off. */
     disabledPlans: z.array(z.string().trim().min(1)).max(100).optional(),
+    /** Where the event's result is POSTed, signed, when it ends (docs/tickets.md); absent: the tenant's configured PSA webhook, if any. */
+    callbackUrl: z
+      .string()
+      .max(2048)
+      .superRefine((url, ctx) => {
+        const problem = ticketCallbackProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .strict()
   .superRefine((ticket, ctx) => {
@@ -86,6 +95,7 @@ export function parseTicketRequest(body: unknown, options: { now: Date; tenantId
       occurredAt: ticket.requestedAt ?? options.now.toISOString(),
       employee: ticket.employee,
       ...(change ? { change } : {}),
+      ticket: { requestId: ticket.requestId, ...(ticket.callbackUrl ? { callbackUrl: ticket.callbackUrl } : {}) },
     },
     undefined,
   );

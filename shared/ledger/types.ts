@@ -37,7 +37,38 @@ export interface EventRecord {
   userId?: string;
   /** While a custom step waits for its callback (shared/processing/custom-steps). Never shown in a status view. */
   customStepWait?: CustomStepWait;
+  /** Operators' decisions on the event's holds (shared/console/approvals), oldest first. */
+  approvals?: ApprovalDecision[];
+  /** A ticket's event: its result's write-back to the ticket system (shared/tickets), for its latest end. */
+  ticketWriteBack?: TicketWriteBack;
   error?: { step?: string; code: string; message: string };
+}
+
+/** One operator's decision on a hold: who (the console principal's name and object id), when, and why. */
+export interface ApprovalDecision {
+  /** What was held: the mass-leaver guard. */
+  kind: 'mass-leaver';
+  decision: 'approve' | 'reject';
+  by: { name: string; oid?: string };
+  at: string;
+  comment: string;
+}
+
+/**
+ * Where a ticket's result stands for one end of its event (`end`: `<status>.<attempts>`, so a
+ * replayed event that ends again posts again, while a redelivery of the same end does not). Names
+ * the receiver's host only: a callback URL may carry the receiver's own credential.
+ */
+export interface TicketWriteBack {
+  end: string;
+  status: 'queued' | 'posted' | 'retrying' | 'dead-lettered' | 'not-configured';
+  queuedAt: string;
+  updatedAt: string;
+  host?: string;
+  /** Posts tried for this end. */
+  attempts: number;
+  /** Why the last post did not get through: the receiver's status, never a value of ours. */
+  error?: string;
 }
 
 /**

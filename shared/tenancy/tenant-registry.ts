@@ -41,6 +41,8 @@ export interface ReadyTenant {
   /** An app setting this tenant's rules name (a custom step's key or URL), read like its HR secret; not enumerable. */
   namedSetting?: (name: string, options?: { minLength?: number }) => NamedSetting;
   licencePrices?: Record<string, number>;
+  /** A customer's ticket write-back, as its file names it (settings, never values); the home tenant's is TICKET_WRITE_BACK_URL/SECRET. */
+  ticketWriteBack?: TenantConfig['ticketWriteBack'];
   /** Changes whenever this tenant's configuration does (a hash of the validated config + secret's hash): services built for an older revision are rebuilt. */
   revision: string;
 }
@@ -264,6 +266,7 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
       policy,
       ...(mapping ? { mapping } : {}),
       ...(config.licencePrices ? { licencePrices: config.licencePrices } : {}),
+      ...(config.ticketWriteBack ? { ticketWriteBack: config.ticketWriteBack } : {}),
       ...(config.connectors ? { connectors: config.connectors } : {}),
       ...(config.hrReport ? { hrReport: config.hrReport } : {}),
       revision: revisionOf(config, hrWebhookSecret),

@@ -41,6 +41,18 @@ export const tenantConfigSchema = z
     hrReport: hrReportConfigSchema.optional(),
     /** Thin-webhook HR connectors (docs/connectors.md): per HR system, its settings and the names of the app settings holding its webhook key and API credentials. */
     connectors: connectorsConfigSchema.optional(),
+    /**
+     * Where this tenant's tickets' results are POSTed when their events end (docs/tickets.md): the
+     * app settings holding its PSA webhook's URL (absent: only tickets naming a callbackUrl are
+     * answered) and the HMAC key they are signed with.
+     */
+    ticketWriteBack: z
+      .object({
+        urlSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name').optional(),
+        secretSetting: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name'),
+      })
+      .strict()
+      .optional(),
     /** Monthly price per user by SKU part number, over the built-in list prices. */
     licencePrices: z.record(z.string().min(1), z.number().min(0)).optional(),
     /** Writes per second for this tenant, below GRAPH_WRITES_PER_SECOND (another app shares its budget). */
