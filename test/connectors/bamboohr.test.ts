@@ -117,16 +117,34 @@ describe('BambooHR connector', () => {
     expect(host.bus.peekDeadLetters(host.settings.PROCESSING_QUEUE_NAME).filter((m) => String(m.messageId).includes(change!.eventId))).toEqual([]);
   }, 60_000);
 
-  it('when the BambooHR API answers 503 with Retry-After, then the fetch is retried with backoff and the worker is provisioned once it answers', async () => {
-    bamboo.setFaults([{ status: 503, times: 1, retryAfterSeconds: 1 }]);
+  // Rate limiting answers 429 with Retry-After since 2026-09-16, 503 when the API is unavailable
+  // (https://documentation.bamboohr.com/docs/planned-changes-to-the-api, …/docs/api-details).
+  it('when the BambooHR API answers 429 (rate limited) and then 503, each with Retry-After, then the fetch is retried with backoff and the worker is provisioned once it answers', async () => {
+    bamboo.setFaults([{ status: 429, times: 1, retryAfterSeconds: 1 }, { status: 503, times: 1, retryAfterSeconds: 1 }]);
     const id = bamboo.seed(person('Retry', 'Later'));
     const notice = await bamboo.emit('employee.created', id);
-    const [status] = await settled(host, [notice]);
+    // Two backoffs of a Graph step's policy (up to 5 s, then 10 s): waited for, not raced.
+    const [status] = await settled(host, [notice], 50_000);
     expect(status).toMatchObject({ type: 'joiner', status: 'succeeded' });
     expect(sim.userByEmployeeId(id)).toHaveLength(1);
-    expect(fetchesOf(id)).toHaveLength(2);
-    expect(fetchLog(host).filter((l) => l.eventId === answerOf(notice).events[0]!.eventId).map((l) => l.settled)).toEqual(['scheduled-retry', 'completed']);
-  }, 60_000);
+    expect(fetchesOf(id)).toHaveLength(3);
+    const lines = fetchLog(host).filter((l) => l.eventId === answerOf(notice).events[0]!.eventId);
+    expect(lines.map((l) => l.settled)).toEqual(['scheduled-retry', 'scheduled-retry', 'completed']);
+    expect(lines.map((l) => l.detail).slice(0, 2)).toEqual(['BambooHR answered 429', 'BambooHR answered 503']);
+  }, 90_000);
+
+  it('when a notice is posted for a tenant that does not exist, or to a connector that does not exist, then it is refused with 404 and nothing is queued', async () => {
+    const id = bamboo.seed(person('Nowhere', 'Posted'));
+    bamboo.setWebhook({ url: `${host.url}/api/hr/tenants/no-such-tenant/connectors/bamboohr`, privateKey: PRIVATE_KEY });
+    const unknownTenant = await bamboo.emit('employee.created', id);
+    bamboo.setWebhook({ url: `${host.url}/api/hr/connectors/workday`, privateKey: PRIVATE_KEY });
+    const unknownConnector = await bamboo.emit('employee.created', id);
+    bamboo.setWebhook({ url: `${host.url}/api/hr/connectors/bamboohr`, privateKey: PRIVATE_KEY });
+    expect([unknownTenant.status, unknownConnector.status]).toEqual([404, 404]);
+    expect(JSON.parse(unknownConnector.response)).toMatchObject({ error: expect.stringContaining('the connectors are bamboohr, hibob') });
+    await host.bus.waitForIdle();
+    expect(fetchesOf(id)).toEqual([]);
+  });
 
   it('when BambooHR delivers the same notice again (its retry), then it is one event and one fetch', async () => {
     const id = bamboo.seed(person('Twice', 'Sent'));
