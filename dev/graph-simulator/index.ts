@@ -7,6 +7,7 @@ import { Router, type ObservedRequest } from './router';
 import type { AppThrottle, ThrottlingOptions } from './throttle';
 import { mergeTemporaryAccessPassPolicy, type TemporaryAccessPassPolicy } from './policies';
 import { createState, snapshotOf } from './seed';
+import { setGroupLicensingDelay } from './group-licensing';
 import { sentMail, type SentMail } from './mail';
 import type { FaultRule, GraphSeed, SimContext, SimResponse, SimulatorState, TenantSnapshot } from './types';
 
@@ -48,6 +49,8 @@ export interface GraphSimulatorOptions {
   replicationDelayMs?: number;
   /** false: `signInActivity` is refused (403) like in a tenant without Entra ID P1. Default true. */
   signInActivityAvailable?: boolean;
+  /** Group-based licensing applies a membership change to the member's licences this much later (Entra does it in the background). Default 0. */
+  groupLicensingDelayMs?: number;
   /** Graph application permissions the app holds, where they change answers (app-roles.ts). Default DEFAULT_APP_ROLES. */
   appRoles?: readonly string[];
   /** Sees every routed request, batch items included (tests only). */
@@ -63,6 +66,8 @@ export interface RunningGraphSimulator {
   setThrottling(options: ThrottlingOptions | undefined): void;
   setChaos(options: ChaosOptions | undefined): void;
   setReplicationDelay(ms: number): void;
+  /** How long group-based licensing takes to follow a membership change from now on (group-licensing.ts). */
+  setGroupLicensingDelay(ms: number): void;
   /** false: `signInActivity` is refused like in a tenant without Entra ID P1. */
   setSignInActivityAvailable(available: boolean): void;
   /** The Graph application permissions the app holds from now on (app-roles.ts). */
@@ -92,6 +97,7 @@ function send(res: import('node:http').ServerResponse, response: SimResponse): v
 /** Starts a local HTTPS imitation of the Microsoft Graph v1.0 endpoints this app uses. */
 export async function startGraphSimulator(options: GraphSimulatorOptions): Promise<RunningGraphSimulator> {
   const state = createState(options.seed);
+  if (options.groupLicensingDelayMs) setGroupLicensingDelay(state, options.groupLicensingDelayMs);
   let port = options.port ?? 0;
   const ctx: SimContext = { state, replicationDelayMs: options.replicationDelayMs ?? 0, signInActivityAvailable: options.signInActivityAvailable ?? true, get baseUrl() { return `https://localhost:${port}/v1.0`; } };
   if (options.appRoles) ctx.appRoles = new Set(options.appRoles);
@@ -162,6 +168,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions): Promi
       if (!(ms >= 0)) throw new Error(`replication delay must be >= 0 ms, got ${ms}`);
       ctx.replicationDelayMs = ms;
     },
+    setGroupLicensingDelay: (ms) => setGroupLicensingDelay(state, ms),
     setSignInActivityAvailable: (available) => {
       ctx.signInActivityAvailable = available;
     },

@@ -28,6 +28,10 @@ export interface MassLeaverPolicy {
 export interface AccessPolicy {
   desiredGroups(employee: Employee): string[];
   desiredLicences(employee: Employee): LicenceNeed[];
+  /** Licensing groups (group-based licensing) the rules put the worker in: the licence comes with the membership. */
+  desiredLicensingGroups(employee: Employee): string[];
+  /** Every licensing group any licence rule names: a mover leaves those the rules no longer give, and the licence with them. */
+  ruleManagedLicensingGroups(): ReadonlySet<string>;
   /** Every group reference any rule can add: a mover loses only these, never manual memberships. */
   ruleManagedGroups(): ReadonlySet<string>;
   ruleManagedSkus(): ReadonlySet<string>;

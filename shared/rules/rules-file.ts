@@ -30,12 +30,27 @@ const ruleBase = {
 };
 
 const groupRuleSchema = z.object({ ...ruleBase, groups: z.array(z.string().min(1)).min(1) }).strict();
+/**
+ * A licence rule gives SKUs directly (`licences`, one assignLicense write) or names a licensing
+ * group (`licensingGroup`): a security group with licences assigned, whose members Entra licenses
+ * (group-based licensing). Then the licence comes with the membership, an add that shares the
+ * group's `members@odata.bind` write with other joiners, and no assignLicense write is made.
+ */
 const licenceRuleSchema = z
   .object({
     ...ruleBase,
-    licences: z.array(z.object({ sku: z.string().min(1), disabledPlans: z.array(z.string().min(1)).default([]) }).strict()).min(1),
+    licences: z.array(z.object({ sku: z.string().min(1), disabledPlans: z.array(z.string().min(1)).default([]) }).strict()).min(1).optional(),
+    /** Display name or object id of the licensing group; its licences and disabled plans are set on the group. */
+    licensingGroup: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.licences && rule.licensingGroup) {
+      ctx.addIssue({ code: 'custom', path: ['licensingGroup'], message: 'a licence rule names licences or a licensingGroup, not both (make two rules)' });
+    } else if (!rule.licences && !rule.licensingGroup) {
+      ctx.addIssue({ code: 'custom', path: ['licences'], message: 'a licence rule needs licences or a licensingGroup' });
+    }
+  });
 
 export const rulesFileSchema = z
   .object({
@@ -61,7 +76,16 @@ export const rulesFileSchema = z
      */
     roleAssignableGroups: z.enum(['leave-alone', 'manage']).default('leave-alone'),
   })
-  .strict();
+  .strict()
+  .superRefine((rules, ctx) => {
+    // The groups step and the licence step would each undo the other's change for a mover.
+    const ruleGroups = new Set(rules.groupRules.flatMap((r) => r.groups.map((g) => g.toLowerCase())));
+    rules.licenceRules.forEach((rule, i) => {
+      if (rule.licensingGroup && ruleGroups.has(rule.licensingGroup.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: ['licenceRules', i, 'licensingGroup'], message: 'this group is also named in groupRules; a licensing group is managed by its licence rules only' });
+      }
+    });
+  });
 
 export type RulesFile = z.infer<typeof rulesFileSchema>;
 
@@ -98,11 +122,14 @@ function compileRule(rule: { when: Condition; unless?: Condition | undefined }):
 /** Evaluates a validated rules file; processing sees only the `AccessPolicy` port. */
 export function createAccessPolicy(rules: RulesFile): AccessPolicy {
   const groupRules = rules.groupRules.map((r) => ({ applies: compileRule(r), groups: r.groups }));
-  const licenceRules = rules.licenceRules.map((r) => ({ applies: compileRule(r), licences: r.licences }));
+  const licenceRules = rules.licenceRules.map((r) => ({ applies: compileRule(r), licences: r.licences ?? [], licensingGroup: r.licensingGroup }));
   const managedGroups: ReadonlySet<string> = new Set(rules.groupRules.flatMap((r) => r.groups));
-  const managedSkus: ReadonlySet<string> = new Set(rules.licenceRules.flatMap((r) => r.licences.map((l) => l.sku)));
+  const managedSkus: ReadonlySet<string> = new Set(rules.licenceRules.flatMap((r) => (r.licences ?? []).map((l) => l.sku)));
+  const managedLicensingGroups: ReadonlySet<string> = new Set(licenceRules.flatMap((r) => (r.licensingGroup ? [r.licensingGroup] : [])));
   return {
     desiredGroups: (employee) => [...new Set(groupRules.filter((r) => r.applies(employee)).flatMap((r) => r.groups))],
+    desiredLicensingGroups: (employee) => [...new Set(licenceRules.filter((r) => r.licensingGroup && r.applies(employee)).map((r) => r.licensingGroup as string))],
+    ruleManagedLicensingGroups: () => managedLicensingGroups,
     desiredLicences: (employee) => {
       const bySku = new Map<string, LicenceNeed>();
       for (const rule of licenceRules.filter((r) => r.applies(employee))) {

@@ -34,8 +34,10 @@ export async function runAccessChange(event: LifecycleEvent, runner: StepRunner,
 }
 
 /** The rules as this one change sees them: it wants (or manages, to remove) exactly one thing; a credential reset, nothing. */
-function policyFor(change: AccessChange, base: AccessPolicy): AccessPolicy {
+function policyFor(change: AccessChange, rules: AccessPolicy): AccessPolicy {
   const none = new Set<string>();
+  // A ticket adds or removes its one group or SKU: the rules' licensing groups are not its to change.
+  const base: AccessPolicy = { ...rules, desiredLicensingGroups: () => [], ruleManagedLicensingGroups: () => none };
   switch (change.action) {
     case 'reset-credential':
       return { ...base, desiredGroups: () => [], ruleManagedGroups: () => none, desiredLicences: () => [], ruleManagedSkus: () => none };

@@ -11,6 +11,7 @@ import type { EventPhase, HoldName } from '../outcome';
 import type { StepRunner } from '../step-runner';
 import { undoOfLeaver } from '../undo/undo-event';
 import { applyMembershipChanges } from '../steps/access';
+import { licensingGroupsToLeave, licensingMembershipIds } from '../steps/licensing-groups';
 import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/account';
 import { findUser } from '../steps/find-user';
 import { checkProtection } from '../steps/protection';
@@ -51,7 +52,11 @@ export async function runLeaver(
     return {};
   }
   await runner.patch((r) => ({ ...r, userId: user.id }));
-  if (phase === 'remove-licences') return removeLicencesPhase(user, existingAccountReads(deps.graph, user.id, new Set()), runner, deps, leaveAt);
+  if (phase === 'remove-licences') {
+    // With licensing groups in the rules the phase reads the memberships too: one round trip for both.
+    const later = new Set<AccountRead>(deps.policy.ruleManagedLicensingGroups().size > 0 ? ['licences', 'memberships'] : []);
+    return removeLicencesPhase(user, existingAccountReads(deps.graph, user.id, later), runner, deps, leaveAt);
+  }
   if (phase === 'delete-account') return deletePhase(user, runner, deps);
 
   const policy = deps.policy.leaver;
@@ -79,8 +84,12 @@ export async function runLeaver(
   if (paused) return paused;
   await runner.run('remove-groups', async () => {
     const memberOf = groupsIn(await reads.memberships());
-    const removable = policy.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps);
-    return applyMembershipChanges(user, [], await withoutBlockGroup(removable, deps), deps);
+    // A membership that licenses the worker is the licence: it goes at the licence phase, not now.
+    const licensing = await licensingMembershipIds(memberOf, await reads.licences(), deps);
+    const removable = (policy.removeGroups === 'all-removable' ? memberOf : await ruleManaged(memberOf, deps)).filter((g) => !licensing.has(g.id));
+    const changed = await applyMembershipChanges(user, [], await withoutBlockGroup(removable, deps), deps);
+    const kept = memberOf.filter((g) => licensing.has(g.id)).map((g) => g.displayName);
+    return kept.length ? { ...changed, detail: `${changed.detail}; licensing group(s) kept until the licences go: ${kept.join(', ')}` } : changed;
   });
   const licences = grace > 0 ? await scheduleLicenceRemoval(leaveAt, grace, runner) : await removeLicencesPhase(user, reads, runner, deps, leaveAt);
   paused = await stage('offboarded');
@@ -122,14 +131,20 @@ async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, run
   }
   await runner.run('remove-licences', async () => {
     const held = await reads.licences();
+    // The licensing groups it leaves take their licences with them (the rules' own; with all-removable, any).
+    const leaving = await licensingGroupsToLeave(held, reads, deps);
+    const leavingIds = new Set(leaving.map((g) => g.id));
     // A licence that comes through a group goes with the membership; assignLicense cannot remove it, so it is reported, not fought.
     const direct = held.filter((l) => l.direct !== false);
-    const viaGroups = held.filter((l) => l.direct === false).map((l) => `${l.skuId} (through group ${(l.viaGroups ?? []).join(', ')})`);
+    const viaGroups = held.filter((l) => l.direct === false && !(l.viaGroups ?? []).every((g) => leavingIds.has(g))).map((l) => `${l.skuId} (through group ${(l.viaGroups ?? []).join(', ')})`);
     const note = viaGroups.length ? `; left to their groups: ${viaGroups.join('; ')}` : '';
-    if (direct.length === 0) return { outcome: 'already-done', detail: `no licences assigned directly${note}` };
-    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${direct.length} licence(s)${note}` };
-    await assignLicences(deps.graph, user.id, [], direct.map((l) => l.skuId));
-    return { outcome: 'done', detail: `removed ${direct.length} licence(s)${note}` };
+    if (direct.length === 0 && leaving.length === 0) return { outcome: 'already-done', detail: `no licences assigned directly${note}` };
+    const groups = leaving.length ? await applyMembershipChanges(user, [], leaving, deps) : undefined;
+    const groupPart = groups ? `; licensing group(s), the licence going with the membership: ${groups.detail}` : '';
+    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would remove ${direct.length} licence(s)${groupPart}${note}` };
+    if (direct.length > 0) await assignLicences(deps.graph, user.id, [], direct.map((l) => l.skuId));
+    const changed = direct.length > 0 || groups?.outcome === 'done';
+    return { outcome: changed ? 'done' : 'already-done', detail: `removed ${direct.length} licence(s)${groupPart}${note}` };
   });
   const days = deps.policy.leaver.deleteAfterDays;
   if (days === null) return {};

@@ -18,7 +18,10 @@ export interface AccessOptions {
 
 /** The groups the group step looks at for a worker: what the rules want and, when it removes, what they manage. None: the step is skipped. */
 export function groupsInScope(policy: AccessPolicy, employee: Employee, removeUnwanted: boolean): { wanted: string[]; managed: string[] } {
-  return { wanted: policy.desiredGroups(employee), managed: removeUnwanted ? [...policy.ruleManagedGroups()] : [] };
+  // A licence rule's licensing group is a membership like a group rule's: joined in the same shared
+  // write, left by a mover the rules no longer give it (the licence goes with it), never assigned.
+  const wanted = [...new Set([...policy.desiredGroups(employee), ...policy.desiredLicensingGroups(employee)])];
+  return { wanted, managed: removeUnwanted ? [...policy.ruleManagedGroups(), ...policy.ruleManagedLicensingGroups()] : [] };
 }
 
 /** The licences the licence step looks at for a worker, like `groupsInScope`. */
@@ -43,8 +46,20 @@ export async function reconcileGroups(event: LifecycleEvent, user: DirectoryUser
     const toRemove = uniqueGroups(managed.map((ref) => resolved.get(ref)).filter((g): g is DirectoryGroup => !!g)).filter(
       (g) => memberOf.has(g.id) && !wantedIds.has(g.id),
     );
-    return applyMembershipChanges(user, toAdd, toRemove, deps);
+    const changed = await applyMembershipChanges(user, toAdd, toRemove, deps);
+    return { ...changed, detail: `${changed.detail}${licensingNote([...toAdd, ...toRemove], licensingIds(deps.policy, resolved))}` };
   });
+}
+
+/** The ids of the rules' licensing groups among resolved references. */
+export function licensingIds(policy: AccessPolicy, resolved: ReadonlyMap<string, DirectoryGroup>): Set<string> {
+  return new Set([...policy.ruleManagedLicensingGroups()].map((ref) => resolved.get(ref)?.id).filter((id): id is string => !!id));
+}
+
+function licensingNote(changed: DirectoryGroup[], licensing: ReadonlySet<string>): string {
+  const among = uniqueGroups(changed.filter((g) => licensing.has(g.id)));
+  // Entra applies a group's licences in the background; a failure shows as an Error state on the user, not here.
+  return among.length ? `; licensing group(s) ${names(among)}: the licence comes and goes with the membership (group-based licensing)` : '';
 }
 
 /** Adds and removes memberships; groups Graph cannot change are reported, never silently skipped. */
@@ -74,7 +89,12 @@ export async function applyMembershipChanges(
 export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, options: AccessOptions): Promise<void> {
   await runner.run('licences', async () => {
     const { wanted, managed } = licencesInScope(deps.policy, event.employee, options.removeUnwanted);
-    if (wanted.length === 0 && managed.size === 0) return { outcome: 'skipped', detail: 'no licence rules apply' };
+    const viaLicensingGroups = deps.policy.desiredLicensingGroups(event.employee);
+    // Licences through a licensing group come with its membership (the groups step): no assignLicense for them.
+    const licensingNote = viaLicensingGroups.length ? `; through licensing group(s) ${viaLicensingGroups.join(', ')}, with the membership` : '';
+    if (wanted.length === 0 && managed.size === 0) {
+      return { outcome: 'skipped', detail: viaLicensingGroups.length ? `no licence to assign${licensingNote}` : 'no licence rules apply' };
+    }
     let skus = new Map((await deps.directory.subscribedSkus()).map((s) => [s.skuPartNumber, s]));
     const unknown = wanted.filter((w) => !skus.has(w.skuPartNumber)).map((w) => w.skuPartNumber);
     if (unknown.length > 0) {
@@ -96,7 +116,7 @@ export async function reconcileLicences(event: LifecycleEvent, user: DirectoryUs
     }
     const wantedIds = new Set(wanted.map((w) => (skus.get(w.skuPartNumber) as SubscribedSku).skuId));
     const remove = [...skus.values()].filter((s) => managed.has(s.skuPartNumber) && current.get(s.skuId)?.direct !== false && current.has(s.skuId) && !wantedIds.has(s.skuId));
-    const groupNote = viaGroup.length ? `; through a group, left to it: ${viaGroup.map((l) => partNumber(skus, l.skuId)).join(', ')}` : '';
+    const groupNote = `${viaGroup.length ? `; through a group, left to it: ${viaGroup.map((l) => partNumber(skus, l.skuId)).join(', ')}` : ''}${licensingNote}`;
     if (add.length === 0 && remove.length === 0) return { outcome: 'already-done', detail: `licences already as the rules want${groupNote}` };
     if (add.length > 0 && !user.usageLocation && !event.employee.usageLocation && !event.employee.country) {
       throw new StepFailure('licences', false, 'UsageLocationMissing', 'a licence needs a usage location and the worker has none', 'Send the worker\'s country or usageLocation from HR, then replay.');
