@@ -58,7 +58,7 @@ export async function receiveHrRequest(request: HrRequest, deps: HrRequestDeps):
   if (!parsed.ok) return { kind: 'invalid', issues: parsed.issues };
 
   if (request.dryRun) {
-    const plans = await planEvents(parsed.events, tenantDeps(deps.runtime, deps));
+    const plans = await planEvents(parsed.events, tenantDeps(deps.runtime, deps), deps.ledger);
     const employees = new Map(parsed.events.map((e) => [e.eventId, e.employee]));
     return { kind: 'planned', plans: plans.map((plan) => ({ ...plan, mapped: employees.get(plan.eventId) as Employee })) };
   }

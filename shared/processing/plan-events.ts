@@ -1,6 +1,6 @@
-import type { LifecycleEvent } from '../domain/events';
+import { employeeKey, type LifecycleEvent } from '../domain/events';
 import { MemoryLedger } from '../ledger/memory-ledger';
-import type { StepRecord } from '../ledger/types';
+import type { Ledger, StepRecord } from '../ledger/types';
 import { readOnly } from '../graph/read-only';
 import type { ProcessingDeps } from './deps';
 import { processEvent } from './process-event';
@@ -17,12 +17,16 @@ export interface EventPlan {
 
 /**
  * Dry run: each event is planned against the current tenant — every read happens, no write
- * does, nothing is queued and nothing reaches the durable ledger.
+ * does, nothing is queued and nothing reaches the durable ledger (`durable` is only read).
  */
-export async function planEvents(events: readonly LifecycleEvent[], deps: Omit<ProcessingDeps, 'ledger' | 'mode'>): Promise<EventPlan[]> {
+export async function planEvents(events: readonly LifecycleEvent[], deps: Omit<ProcessingDeps, 'ledger' | 'mode'>, durable?: Pick<Ledger, 'getPendingHire'>): Promise<EventPlan[]> {
   const plans: EventPlan[] = [];
   for (const event of events) {
     const ledger = new MemoryLedger();
+    // The worker's future-dated hire, read from the durable ledger: a dry run of a mover, a joiner sent
+    // again or a leaver then shows what it would do to that hire (its new dates, a cancellation).
+    const hire = await durable?.getPendingHire(employeeKey(event));
+    if (hire && hire.eventId !== event.eventId) await ledger.updatePendingHire(employeeKey(event), () => hire);
     const outcome = await readOnly('a dry run', () => processEvent(event, { ...deps, ledger, mode: 'plan' }));
     const steps = outcome.record?.steps ?? [];
     const base = { eventId: event.eventId, type: event.type, employeeId: event.employee.employeeId, steps };

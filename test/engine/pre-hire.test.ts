@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import { DAY, MINUTE, WRITES, ZONE, usePreHireHost } from '../support/pre-hire-host';
-import { stepsOf } from '../support/tenant';
+import { hrEvent, stepsOf } from '../support/tenant';
 
 /**
  * Future-dated hires against the simulated tenant, days passing on a clock the test moves: the
  * account made, sign-in off, PRE_HIRE_DAYS (7) before the start; enabled, with its Temporary Access
  * Pass and the `onboarded` custom step, at 09:00 of the hire date in the tenant's zone (Auckland).
  */
-const { context: t, post, hireDay, startOf, at, statusOf, accountOf, passesFor, callsAt, joiner } = usePreHireHost();
+const { context: t, post, hireDay, startOf, at, statusOf, accountOf, passesFor, callsAt, joiner, hrEventNow } = usePreHireHost();
 
 describe('a joiner hired days ahead', () => {
   it('when the hire is ten days out, then nothing exists now, the account is made sign-in off with its groups, licence and manager seven days before, and it is enabled with a pass at 09:00 of the hire date in the tenant zone', async () => {
@@ -106,7 +106,36 @@ describe('a dry run of a future-dated joiner', () => {
     expect(plans[0]!.verdict).toBe('later');
     expect(planned['wait-until-pre-hire']).toMatchObject({ outcome: 'planned', detail: expect.stringContaining(preHire.toISOString()) });
     expect(planned['enable-at-start']).toMatchObject({ outcome: 'planned', detail: expect.stringContaining(start.toISOString()) });
+    // The account the pre-hire day would make, in order between the two dates; no pass before the start.
+    expect(planned['create-user']).toMatchObject({ outcome: 'planned', detail: expect.stringMatching(/^would create future\.ph500@.*sign-in off until the start/) });
+    const names = plans[0]!.steps.map((s) => s.name);
+    expect(names.indexOf('wait-until-pre-hire')).toBeLessThan(names.indexOf('create-user'));
+    expect(names.indexOf('create-user')).toBeLessThan(names.indexOf('enable-at-start'));
+    expect(planned['issue-temporary-access-pass']).toBeUndefined();
     await t.host.bus.waitForIdle();
     expect(accountOf('PH-500')).toBeUndefined();
+    expect(t.time.heldFor('prehire-PH-500')).toEqual([]);
   });
+
+  it('when a mover moving a waiting hire, and a leaver before its start, are planned, then each plan says what it would do to the hire, and the hire keeps its dates', async () => {
+    const day = hireDay(10);
+    const { preHire } = startOf(day);
+    await post(joiner('PH-510', day));
+    const later = hireDay(15);
+    const plan = async (event: unknown) => {
+      const response = await t.host.postHr(JSON.stringify(event), { query: '?dryRun=true' });
+      expect(response.status).toBe(200);
+      const { events } = (await response.json()) as { events: { steps: { name: string; outcome: string; detail?: string }[] }[] };
+      return Object.fromEntries(events[0]!.steps.map((s) => [s.name, s]));
+    };
+    const moved = await plan(hrEventNow('mover', { employeeId: 'PH-510', hireDate: later }, { eventId: 'prehire-plan-move-PH-510' }));
+    expect(moved['follow-pending-hire']).toMatchObject({ outcome: 'planned', detail: expect.stringContaining(`${later} 09:00 ${ZONE}`) });
+    // A dry run reads the real clock (only processing reads the test's, which earlier specs moved on): a leaver effective now by it.
+    const left = await plan(hrEvent('leaver', { employeeId: 'PH-510' }, { eventId: 'prehire-plan-leave-PH-510' }));
+    expect(left['cancel-pending-hire']).toMatchObject({ outcome: 'planned', detail: expect.stringContaining('no account had been made yet') });
+
+    expect(await statusOf('prehire-PH-510')).toMatchObject({ status: 'queued', nextAttemptAt: preHire.toISOString() });
+    await at(new Date(preHire.getTime() + MINUTE));
+    expect(accountOf('PH-510')?.accountEnabled).toBe(false);
+  }, 60_000);
 });

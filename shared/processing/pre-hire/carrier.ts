@@ -36,6 +36,8 @@ export async function runCarrier(hire: PendingHire, runner: StepRunner, deps: Pr
   const start = hireStart(event, deps.settings);
   if (start && start.preHireAt.getTime() > now.getTime()) {
     await noteDated(WAIT_STEP, start, runner, deps);
+    // A dry run also shows the account the pre-hire day would make, as the tenant is now (its UPN may be taken by then).
+    if (deps.mode === 'plan' && found) await onboard(event, found.user, 'prepare');
     await noteDated(START_STEP, start, runner, deps);
     await markHire(hire, { nextCopyAt: start.preHireAt }, deps.ledger, now);
     return { schedule: { at: start.preHireAt, phase: 'pre-hire', key: copyKey('pre-hire', start.preHireAt), reason: `the account is made ${deps.settings.PRE_HIRE_DAYS} day(s) before the start, at ${start.preHireAt.toISOString()}` } };

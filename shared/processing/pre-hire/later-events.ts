@@ -80,7 +80,8 @@ async function follow(later: LifecycleEvent, runner: StepRunner, deps: Processin
     await showPlan(followed, plan, deps);
     const when = (hire.stage === 'waiting' ? [plan['wait-until-pre-hire'], plan['enable-at-start']] : [plan['enable-at-start']]).filter(Boolean).join('; ');
     const woken = followed.wake ? `; its copy comes sooner, at ${followed.wake.at.toISOString()}` : '';
-    return { outcome: 'done', detail: `the hire carried by ${hire.eventId} follows this ${later.type}: ${when || 'it starts now'}${woken}` };
+    const follows = deps.mode === 'plan' ? 'would follow' : 'follows';
+    return { outcome: deps.mode === 'plan' ? 'planned' : 'done', detail: `the hire carried by ${hire.eventId} ${follows} this ${later.type}: ${when || 'it starts now'}${woken}` };
   });
   return followed;
 }
