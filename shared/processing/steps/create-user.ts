@@ -44,7 +44,8 @@ export async function createAccount(event: LifecycleEvent, runner: StepRunner, d
       }
       try {
         const made = await createUser(deps.graph, newUserBody(event, naming.upn, usage.code, enabled));
-        // Graph answers a create with the user's default properties, which leave accountEnabled out (user-post-users): it is what was sent.
+        // Graph answers a create with only the user's default properties, accountEnabled not among them
+        // (https://learn.microsoft.com/en-us/graph/api/user-post-users): it is what was sent.
         user = { ...made, accountEnabled: made.accountEnabled ?? enabled };
         return { outcome: 'done', detail: `created ${naming.upn}${suffix}` };
       } catch (error) {
