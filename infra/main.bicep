@@ -58,7 +58,7 @@ param scimBearerToken string = ''
 @description('Teams or Slack incoming webhook for licence audit alerts (empty: none).')
 param auditNotifyWebhookUrl string = ''
 
-@description('The home tenant\'s polled HR report (a Workday RaaS URL with ?format=json or csv; empty: none). Its password, client secret or refresh token go into the vault by hand as hr-report-password, hr-report-client-secret, hr-report-refresh-token (docs/connectors.md, "Polled reports").')
+@description('The home tenant\'s polled HR report (a Workday RaaS URL with ?format=json or csv; empty: none). Its password, client secret or refresh token go into the vault by hand as hr-report-password, hr-report-client-secret, hr-report-refresh-token (docs/polled-reports.md).')
 param hrReportUrl string = ''
 
 @description('How the HR report answers: json (Report_Entry) or csv.')
@@ -339,7 +339,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'LICENCE_WASTE_ALERT_MONTHLY', value: '500' }
         { name: 'AUDIT_CONTAINER_NAME', value: 'licence-audits' }
         { name: 'AUDIT_NOTIFY_WEBHOOK_URL', value: auditNotifyWebhookUrl }
-        // A polled HR report (docs/connectors.md): its secrets are Key Vault references, set only when a report is configured.
+        // A polled HR report (docs/polled-reports.md): its secrets are Key Vault references, set only when a report is configured.
         { name: 'HR_REPORT_URL', value: hrReportUrl }
         { name: 'HR_REPORT_FORMAT', value: hrReportFormat }
         { name: 'HR_REPORT_AUTH', value: hrReportAuth }

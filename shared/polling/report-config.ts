@@ -8,7 +8,7 @@ import { HOME_TENANT } from '../domain/events';
  * the app settings that hold its URL (optionally) and credentials — Key Vault references in Azure —
  * so the file holds no secret; the home tenant's are the HR_REPORT_* app settings themselves.
  * Workday RaaS is fetched with an integration system user's user name and password (Basic), or with
- * a bearer token from an "API client for integrations" refresh token (OAuth) — docs/connectors.md.
+ * a bearer token from an "API client for integrations" refresh token (OAuth) — docs/polled-reports.md.
  */
 
 const settingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an app setting name');

@@ -37,7 +37,7 @@ export const tenantConfigSchema = z
     rules: rulesFileSchema,
     /** The intake's attribute mappings (docs/mapping.md): inline, or the path of a mapping file; absent: the defaults. */
     mapping: z.union([z.string().min(1), mappingFileSchema]).optional(),
-    /** A polled HR report (docs/connectors.md, "Polled reports"): its URL and the app settings holding its credentials; absent: none. */
+    /** A polled HR report (docs/polled-reports.md): its URL and the app settings holding its credentials; absent: none. */
     hrReport: hrReportConfigSchema.optional(),
     /** Thin-webhook HR connectors (docs/connectors.md): per HR system, its settings and the names of the app settings holding its webhook key and API credentials. */
     connectors: connectorsConfigSchema.optional(),
