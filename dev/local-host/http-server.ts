@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import type { HttpFunctionDeclaration } from '../../shared/hosting/function-declarations';
+import { LOCAL_PEER_HEADER } from '../../shared/console/principal';
 import { compileRoute } from './routes';
 
 export interface AdminHandlers {
@@ -134,8 +135,10 @@ class BodyTooLarge extends Error {}
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    // The console's local mode asks who is on the socket's other end; a client's own copy is dropped.
+    if (value !== undefined && name !== LOCAL_PEER_HEADER) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (req.socket.remoteAddress) headers[LOCAL_PEER_HEADER] = req.socket.remoteAddress;
   return headers;
 }
 

@@ -1,5 +1,5 @@
 import type { ServiceBusClient } from '@azure/service-bus';
-import { matches, replayCopy, summarise, type DeadLetters, type DeadLetterSummary, type ReplaySelector } from './dead-letters';
+import { matches, replayCopy, selectionDone, summarise, type DeadLetters, type DeadLetterSummary, type ReplaySelector } from './dead-letters';
 
 const PAGE = 100;
 
@@ -53,7 +53,7 @@ export class AzureDeadLetters implements DeadLetters {
           await receiver.completeMessage(message);
           resubmitted.push(String(message.messageId));
         }
-        if (!selector.all && resubmitted.length > 0) break;
+        if (selectionDone(selector, resubmitted)) break;
       }
       return { resubmitted };
     } finally {

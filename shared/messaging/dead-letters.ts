@@ -22,9 +22,13 @@ export interface DeadLetterSummary {
 
 export interface ReplaySelector {
   messageId?: string;
+  /** Several chosen dead letters (the console's selection). */
+  messageIds?: readonly string[];
   all?: boolean;
-  /** With `all`: only this tenant's dead letters. */
+  /** Only this tenant's dead letters. */
   tenantId?: string;
+  /** Only dead letters with exactly this reason: a bulk action for one kind never resubmits another. */
+  reason?: string;
 }
 
 /** The dead-letter subqueue of a queue: list, and resubmit after a fix. */
@@ -63,8 +67,17 @@ export function tenantOf(message: ReceivedMessage): string {
 
 export function matches(message: ReceivedMessage, selector: ReplaySelector): boolean {
   if (selector.tenantId !== undefined && tenantOf(message) !== selector.tenantId) return false;
+  if (selector.reason !== undefined && (message.deadLetterReason ?? 'unknown') !== selector.reason) return false;
   if (selector.all) return true;
+  if (selector.messageIds !== undefined) return selector.messageIds.includes(String(message.messageId));
   return selector.messageId !== undefined && String(message.messageId) === selector.messageId;
+}
+
+/** A selection by id is complete once each id was resubmitted: the receiver need not read further. */
+export function selectionDone(selector: ReplaySelector, resubmitted: readonly string[]): boolean {
+  if (selector.all) return false;
+  if (selector.messageIds !== undefined) return selector.messageIds.every((id) => resubmitted.includes(id));
+  return resubmitted.length > 0;
 }
 
 /**
