@@ -339,7 +339,8 @@ function rawRow(row: Partial<IndexRow>): IndexedEvent {
     employeeId: row.employeeId ?? '',
     employeeKey: row.employeeKey ?? '',
     eventId: '',
-    acceptedAt: '',
+    // A projection has no summary: its accepted time is only the day of its partition (select PartitionKey for it).
+    acceptedAt: row.partitionKey?.startsWith(DAY_PREFIX) ? row.partitionKey.slice(DAY_PREFIX.length) : '',
     updatedAt: row.updatedAt ?? '',
     attempts: 0,
     ...(typeof row.productiveSeconds === 'number' ? { productiveSeconds: row.productiveSeconds } : {}),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { EVENT_TYPES } from '../domain/events';
 import { EVENT_STATUSES } from '../ledger/types';
+import { tenantKeySchema } from '../tenancy/tenant';
 import { decodeCursor, type EventIndex, type EventQuery, type EventSummary, type IndexedEvent } from './event-index';
 
 /** The page's list: a bounded page, and counts per status over the same filter (not the status itself). */
@@ -14,7 +15,8 @@ export const MAX_DAYS = 92;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar day');
 
-export const tenantKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, 'is not a tenant key');
+/** The registry's own rule for a tenant key. */
+export { tenantKeySchema };
 export const employeeIdSchema = z.string().min(1).max(200);
 
 export const eventsQuerySchema = z

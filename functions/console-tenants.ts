@@ -1,0 +1,75 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import * as z from 'zod';
+import { dayRange, MAX_DAYS, tenantKeySchema } from '../shared/console/events-view';
+import { consoleRoute, invalid, queryOf } from '../shared/console/route';
+import { serviceLevels } from '../shared/console/service-levels';
+import { tenantsView } from '../shared/console/tenants-view';
+import { HOME_TENANT } from '../shared/domain/events';
+import type { HttpFunctionDeclaration } from '../shared/hosting/function-declarations';
+import { services } from '../shared/runtime/services';
+
+/** `GET /api/console/tenants`: each tenant's state, problems, Graph budget in use, throttling, dead letters, last audit. */
+async function tenants(): Promise<HttpResponseInit> {
+  const { tenants: registry, tenantRuntimes, deadLetters, reportStore, settings } = services();
+  const view = await tenantsView({
+    states: await registry.list(),
+    activity: tenantRuntimes.activity(),
+    deadLetters,
+    queues: [settings.PROCESSING_QUEUE_NAME, settings.TICKET_QUEUE_NAME],
+    reports: reportStore,
+    ...(registry.sourceError ? { sourceError: registry.sourceError } : {}),
+  });
+  return { status: 200, jsonBody: view };
+}
+
+const tenantQuery = z.object({ tenant: tenantKeySchema.default(HOME_TENANT) }).strict();
+
+/** `GET /api/console/licences?tenant=`: the tenant's latest licence audit report, as `licence-audit/report.json` serves it. */
+async function licences(request: HttpRequest): Promise<HttpResponseInit> {
+  const query = tenantQuery.safeParse(queryOf(request));
+  if (!query.success) return invalid(query.error.issues);
+  const { tenants: registry, reportStore } = services();
+  if (!(await registry.lookup(query.data.tenant))) return { status: 404, jsonBody: { error: `no tenant '${query.data.tenant}' is configured` } };
+  const latest = await reportStore.forTenant(query.data.tenant).latest();
+  if (!latest) return { status: 404, jsonBody: { error: `no licence audit of '${query.data.tenant}' has run yet` } };
+  return { status: 200, jsonBody: latest };
+}
+
+const levelsQuery = z.object({ tenant: tenantKeySchema.optional(), days: z.coerce.number().int().min(1).max(MAX_DAYS).default(14) }).strict();
+
+/** `GET /api/console/service-levels?tenant=&days=`: time-to-productive and time-to-deprovisioned, p50/p95 per day and tenant, seconds. */
+async function levels(request: HttpRequest): Promise<HttpResponseInit> {
+  const query = levelsQuery.safeParse(queryOf(request));
+  if (!query.success) return invalid(query.error.issues);
+  const now = new Date();
+  const range = dayRange({ from: new Date(now.getTime() - (query.data.days - 1) * 86_400_000).toISOString().slice(0, 10) }, now);
+  if ('error' in range) return invalid([{ path: ['days'], message: range.error }]);
+  return { status: 200, jsonBody: { ...(await serviceLevels(services().eventIndex, range, query.data.tenant)), unit: 'seconds' } };
+}
+
+export const consoleTenantsFunction: HttpFunctionDeclaration = {
+  kind: 'http',
+  name: 'console-tenants',
+  route: 'console/tenants',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: consoleRoute('Reader', tenants),
+};
+
+export const consoleLicencesFunction: HttpFunctionDeclaration = {
+  kind: 'http',
+  name: 'console-licences',
+  route: 'console/licences',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: consoleRoute('Reader', licences),
+};
+
+export const consoleServiceLevelsFunction: HttpFunctionDeclaration = {
+  kind: 'http',
+  name: 'console-service-levels',
+  route: 'console/service-levels',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: consoleRoute('Reader', levels),
+};
