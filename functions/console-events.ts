@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as z from 'zod';
+import { eventIndexFor } from '../shared/console/event-index';
 import { employeeIdSchema, dayRange, eventsQuerySchema, listEvents, tenantKeySchema } from '../shared/console/events-view';
 import type { ConsolePrincipal } from '../shared/console/principal';
 import { consoleRoute, invalid, queryOf } from '../shared/console/route';
@@ -19,7 +20,7 @@ async function events(request: HttpRequest): Promise<HttpResponseInit> {
   if (!parsed.success) return invalid(parsed.error.issues);
   const range = dayRange(parsed.data, new Date());
   if ('error' in range) return invalid([{ path: ['from'], message: range.error }]);
-  return { status: 200, jsonBody: await listEvents(services().eventIndex, parsed.data, range) };
+  return { status: 200, jsonBody: await listEvents(eventIndexFor(services().settings), parsed.data, range) };
 }
 
 const workerQuery = z.object({ tenant: tenantKeySchema.default(HOME_TENANT) }).strict();
@@ -30,8 +31,8 @@ async function worker(request: HttpRequest): Promise<HttpResponseInit> {
   if (!employeeId.success) return invalid(employeeId.error.issues.map((i) => ({ ...i, path: ['employeeId'] })));
   const query = workerQuery.safeParse(queryOf(request));
   if (!query.success) return invalid(query.error.issues);
-  const { ledger, eventIndex } = services();
-  const timeline = await workerTimeline({ ledger, index: eventIndex }, query.data.tenant, employeeId.data);
+  const { ledger, settings } = services();
+  const timeline = await workerTimeline({ ledger, index: eventIndexFor(settings) }, query.data.tenant, employeeId.data);
   if (timeline.events.length === 0 && !timeline.snapshot) return { status: 404, jsonBody: { error: `no events of worker ${employeeId.data} in tenant ${query.data.tenant}` } };
   return { status: 200, jsonBody: timeline };
 }

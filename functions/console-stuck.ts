@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as z from 'zod';
+import { eventIndexFor } from '../shared/console/event-index';
 import { tenantKeySchema } from '../shared/console/events-view';
 import type { ConsolePrincipal } from '../shared/console/principal';
 import { MASS_LEAVER_HOLD_REASON } from '../shared/console/remedies';
@@ -15,8 +16,8 @@ const stuckQuery = z.object({ tenant: tenantKeySchema.optional() }).strict();
 async function stuck(request: HttpRequest): Promise<HttpResponseInit> {
   const query = stuckQuery.safeParse(queryOf(request));
   if (!query.success) return invalid(query.error.issues);
-  const { deadLetters, ledger, eventIndex, settings } = services();
-  const view = await stuckView({ deadLetters, ledger, index: eventIndex, queues: { processing: settings.PROCESSING_QUEUE_NAME, tickets: settings.TICKET_QUEUE_NAME } }, query.data.tenant, new Date());
+  const { deadLetters, ledger, settings } = services();
+  const view = await stuckView({ deadLetters, ledger, index: eventIndexFor(settings), queues: { processing: settings.PROCESSING_QUEUE_NAME, tickets: settings.TICKET_QUEUE_NAME } }, query.data.tenant, new Date());
   return { status: 200, jsonBody: view };
 }
 

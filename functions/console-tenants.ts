@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as z from 'zod';
+import { eventIndexFor } from '../shared/console/event-index';
 import { dayRange, MAX_DAYS, tenantKeySchema } from '../shared/console/events-view';
 import { consoleRoute, invalid, queryOf } from '../shared/console/route';
 import { serviceLevels } from '../shared/console/service-levels';
@@ -44,7 +45,7 @@ async function levels(request: HttpRequest): Promise<HttpResponseInit> {
   const now = new Date();
   const range = dayRange({ from: new Date(now.getTime() - (query.data.days - 1) * 86_400_000).toISOString().slice(0, 10) }, now);
   if ('error' in range) return invalid([{ path: ['days'], message: range.error }]);
-  return { status: 200, jsonBody: { ...(await serviceLevels(services().eventIndex, range, query.data.tenant)), unit: 'seconds' } };
+  return { status: 200, jsonBody: { ...(await serviceLevels(eventIndexFor(services().settings), range, query.data.tenant)), unit: 'seconds' } };
 }
 
 export const consoleTenantsFunction: HttpFunctionDeclaration = {

@@ -365,3 +365,15 @@ function filterFor(day: string, query: EventQuery, afterRow?: string): string {
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof tablesSdk().RestError && error.statusCode === status;
 }
+
+const indexes = new WeakMap<Settings, EventIndex>();
+
+/** One index per settings object (per service container): the ledger writes it, the console routes read it. */
+export function eventIndexFor(settings: Settings): EventIndex {
+  let index = indexes.get(settings);
+  if (!index) {
+    index = TableEventIndex.fromSettings(settings);
+    indexes.set(settings, index);
+  }
+  return index;
+}
