@@ -24,6 +24,17 @@ async function post(route: string, body: unknown): Promise<{ status: number; bod
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Polls until `check` gives something (the queue runs on its own schedule). */
+async function until<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await check();
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not there after ${timeoutMs} ms`);
+}
+
 interface Summary { eventId: string; employeeId: string; type: string; status: string; updatedAt: string }
 interface EventsBody { events: Summary[]; counts: Record<string, number>; next?: string; latest?: string }
 interface StuckBody { deadLetters: { reason: string; remedy: string; count: number; releasable: boolean; items: { messageId: string; eventId?: string; employeeId?: string }[] }[] }
@@ -126,6 +137,22 @@ describe('console API over the local host', () => {
     const group = (await get<StuckBody>('stuck')).body.deadLetters.find((g) => g.items.some((i) => i.eventId === ids.mover))!;
     const replayed = await post('dead-letters/replay', { reason: group.reason });
     expect(replayed.body).toMatchObject({ replayed: 1 });
+  });
+
+  it('when an event waits behind an earlier event of its worker, then stuck lists it with what it waits for and until when', async () => {
+    await postAndWait(t.host, hrEvent('joiner', worker('CA-W')));
+    const ticket = (requestId: string, body: Record<string, unknown>) =>
+      t.host.bus.createSender(t.host.settings.TICKET_QUEUE_NAME).sendMessages({ messageId: requestId, body: { requestId, ...body } });
+    // No free EXCHANGESTANDARD seats in the simulated tenant: the ticket retries, and holds the worker's lane.
+    await ticket('CA-SEATS', { action: 'assign-licence', sku: 'EXCHANGESTANDARD', employee: { employeeId: 'CA-W' } });
+    await until(async () => ((await (await fetch(`${t.host.url}/api/events/ticket-CA-SEATS`)).json()) as { error?: { code?: string } }).error?.code === 'RetryScheduled');
+    await ticket('CA-BEHIND', { action: 'add-group', group: 'SG-Engineering', employee: { employeeId: 'CA-W' } });
+    const waiting = await until(async () => {
+      const { body } = await get<{ waiting: { eventId: string; waitsFor?: string; until?: string; employeeId: string }[] }>('stuck');
+      return body.waiting.find((w) => w.eventId === 'ticket-CA-BEHIND');
+    });
+    expect(waiting).toMatchObject({ waitsFor: 'ticket-CA-SEATS', employeeId: 'CA-W' });
+    expect(Number.isNaN(Date.parse(String(waiting.until)))).toBe(false);
   });
 
   it('when joiners and leavers finished, then service levels give p50/p95 per day and tenant', async () => {
