@@ -26,7 +26,8 @@ export interface ReadyTenant {
   /**
    * The app settings with this tenant's values over them: UPN_DOMAIN, UPN_TEMPLATE,
    * GRAPH_BASE_URL (graphBaseUrl), GRAPH_WRITES_PER_SECOND (graphWritesPerSecond, never above the
-   * app's) and HR_WEBHOOK_SECRET (this tenant's), so code reading settings cannot use another
+   * app's), TENANT_TIME_ZONE, HIRE_START_HOUR, PRE_HIRE_DAYS (timeZone, hireStartHour, preHireDays)
+   * and HR_WEBHOOK_SECRET (this tenant's), so code reading settings cannot use another
    * tenant's secret; frozen. Not enumerable, like a Secret's value: listing, logging or
    * serialising a tenant must not print the secrets and connection strings settings hold.
    */
@@ -255,6 +256,10 @@ function toState(checked: Checked, settings: Settings, env: NodeJS.ProcessEnv): 
     GRAPH_BASE_URL: config.graphBaseUrl ?? settings.GRAPH_BASE_URL,
     // The app setting is the instance's ceiling; a tenant can only ask for less (another app shares its budget).
     GRAPH_WRITES_PER_SECOND: Math.min(config.graphWritesPerSecond ?? settings.GRAPH_WRITES_PER_SECOND, settings.GRAPH_WRITES_PER_SECOND),
+    // A customer's hire dates are in its own zone (docs/pre-hire.md).
+    TENANT_TIME_ZONE: config.timeZone ?? settings.TENANT_TIME_ZONE,
+    HIRE_START_HOUR: config.hireStartHour ?? settings.HIRE_START_HOUR,
+    PRE_HIRE_DAYS: config.preHireDays ?? settings.PRE_HIRE_DAYS,
   });
   const tenant = readyTenant(
     {

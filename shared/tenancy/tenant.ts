@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isLoopbackUrl } from '../config/settings';
+import { isIanaTimeZone, isLoopbackUrl } from '../config/settings';
 import { connectorsConfigSchema } from '../connectors/registry';
 import { mappingFileSchema } from '../mapping/mapping-file';
 import { hrReportConfigSchema } from '../polling/report-config';
@@ -57,6 +57,14 @@ export const tenantConfigSchema = z
     licencePrices: z.record(z.string().min(1), z.number().min(0)).optional(),
     /** Writes per second for this tenant, below GRAPH_WRITES_PER_SECOND (another app shares its budget). */
     graphWritesPerSecond: z.number().positive().max(20).optional(),
+    /**
+     * Future-dated hires (docs/pre-hire.md), for a customer whose hire dates are not in the app's zone:
+     * the IANA zone, the local hour a hire date starts and the days before it the account is made;
+     * absent: the app's TENANT_TIME_ZONE, HIRE_START_HOUR and PRE_HIRE_DAYS.
+     */
+    timeZone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone name such as Europe/Berlin or UTC').optional(),
+    hireStartHour: z.number().int().min(0).max(23).optional(),
+    preHireDays: z.number().int().min(0).max(180).optional(),
     /** Only for simulated tenants in local runs: a loopback Graph simulator. Refused in Azure. */
     graphBaseUrl: z
       .string()
