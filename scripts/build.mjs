@@ -34,6 +34,8 @@ const result = await build({
   metafile: true,
   // Blob storage's ESM build reads import.meta.url, which a CommonJS bundle cannot give it: loaded from node_modules.
   external: [
+    // Only the console page's from-source path loads it (shared/console-page/assets.ts); the deployment reads dist/console/.
+    'esbuild',
     '@azure/functions-core',
     '@azure/functions-extensions-servicebus',
     'applicationinsights',
@@ -42,6 +44,8 @@ const result = await build({
   ],
   logLevel: 'warning',
 });
+// The console page's script and stylesheet, for the browser (the options of CONSOLE_BUNDLE_OPTIONS in shared/console-page/assets.ts).
+await build({ entryPoints: { console: 'console/main.ts' }, outdir: 'dist/console', bundle: true, minify: true, format: 'iife', target: 'es2020', platform: 'browser', legalComments: 'none', logLevel: 'warning' });
 await copyFile('host.json', 'dist/host.json');
 // The default RULES_FILE (config/rules.json) is read at run time, relative to the app root.
 await mkdir('dist/config', { recursive: true });
