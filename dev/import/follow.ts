@@ -2,8 +2,9 @@ import type { AcceptedEvent } from './post-chunks';
 
 /**
  * Follows each accepted event's signed status URL until it is finished or the time is up, a few at a
- * time. A leaver stays `queued` for the deletion its policy schedules after the retention days: an
- * event queued with its next attempt beyond the wait counts as scheduled, not as still running.
+ * time. A leaver stays `queued` for the deletion its policy schedules after the retention days, and a
+ * joiner waiting for a licence retries hours later: an event queued with its next attempt beyond the
+ * wait counts as scheduled (with the reason, when it waits for a retry), not as still running.
  */
 
 export interface EventOutcome {
@@ -29,7 +30,11 @@ function outcomeOf(eventId: string, view: StatusView, deadline: number): EventOu
     const reason = view.error ? [view.error.step, view.error.code].filter(Boolean).join(': ') : undefined;
     return { eventId, status, ...(reason ? { reason } : {}) };
   }
-  if (status === 'queued' && view.nextAttemptAt && Date.parse(view.nextAttemptAt) > deadline) return { eventId, status: 'scheduled', scheduledFor: view.nextAttemptAt };
+  if (status === 'queued' && view.nextAttemptAt && Date.parse(view.nextAttemptAt) > deadline) {
+    // A retry waits with the reason it stopped (licences out of stock); a future-dated step has none.
+    const reason = view.error ? [view.error.step, view.error.code].filter(Boolean).join(': ') : undefined;
+    return { eventId, status: 'scheduled', scheduledFor: view.nextAttemptAt, ...(reason ? { reason } : {}) };
+  }
   return undefined;
 }
 

@@ -67,7 +67,10 @@ export function summaryTable(facts: SummaryFacts): string {
   for (const o of facts.outcomes.filter((x) => x.status === 'dead-lettered')) reasons.set(o.reason ?? '(no reason)', (reasons.get(o.reason ?? '(no reason)') ?? 0) + 1);
   for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(row(reason, n, 4));
   lines.push(row('failed', count('failed')), row('skipped', count('skipped')));
-  lines.push(`${row('scheduled', count('scheduled'))}  (waits for a later date: a future hire, a leaver's deletion after retention)`);
+  lines.push(`${row('scheduled', count('scheduled'))}  (its next attempt is after the wait: a future hire, a leaver's deletion after retention, a retry)`);
+  const waits = new Map<string, number>();
+  for (const o of facts.outcomes.filter((x) => x.status === 'scheduled' && x.reason)) waits.set(o.reason as string, (waits.get(o.reason as string) ?? 0) + 1);
+  for (const [reason, n] of [...waits].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) lines.push(row(`retry: ${reason}`, n, 4));
   lines.push(row('still queued', facts.outcomes.filter((o) => o.status.startsWith('still ')).length));
   return lines.join('\n');
 }

@@ -50,8 +50,9 @@ export function figure(summary: string, name: string): number {
   return Number(match[1]);
 }
 
-export const CSV_HEADER = 'WorkerID,WorkerStatus,FirstName,LastName,Department,JobTitle,CountryCode,HireDate';
+/** Contractors by default: the rules give them no licence, so a few hundred joiners do not wait for the simulated tenant's 25 E3 seats. */
+export const CSV_HEADER = 'WorkerID,WorkerStatus,FirstName,LastName,Department,JobTitle,WorkerType,CountryCode,HireDate';
 
-export function csvRow(cells: { id: string; status?: string; first?: string; last?: string; country?: string; hireDate?: string }): string {
-  return [cells.id, cells.status ?? 'Active', cells.first ?? `Ann${cells.id}`, cells.last ?? 'Importer', 'Sales', 'Account Executive', cells.country ?? 'GB', cells.hireDate ?? '2020-01-06'].join(',');
+export function csvRow(cells: { id: string; status?: string; first?: string; last?: string; type?: string; country?: string; hireDate?: string }): string {
+  return [cells.id, cells.status ?? 'Active', cells.first ?? `Ann${cells.id}`, cells.last ?? 'Importer', 'Sales', 'Account Executive', cells.type ?? 'Contractor', cells.country ?? 'GB', cells.hireDate ?? '2020-01-06'].join(',');
 }
