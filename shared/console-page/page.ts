@@ -24,6 +24,7 @@ export function consoleHtml(assets: ConsoleAssets): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Lifecycle console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/api/console/assets/console.css?v=${v('console.css')}">
 <script src="/api/console/assets/console.js?v=${v('console.js')}" defer></script>
 </head>
