@@ -5,6 +5,8 @@ export interface ChaosOptions {
   transientRate?: number;
   /** Added response latency, uniformly random in [min, max] milliseconds. */
   latencyMs?: [number, number];
+  /** Which of 429, 503 and 504 the random failures are (default all three, equally often). */
+  transientStatuses?: Array<429 | 503 | 504>;
   /** Seed for the deterministic PRNG (default 1). */
   seed?: number;
 }
@@ -49,7 +51,9 @@ export class Chaos {
   failure(): GraphError | undefined {
     const rate = this.options.transientRate ?? 0;
     if (rate <= 0 || this.random() >= rate) return undefined;
-    const [status, code, message] = TRANSIENT[Math.floor(this.random() * TRANSIENT.length)]!;
+    const statuses = this.options.transientStatuses;
+    const pool = statuses?.length ? TRANSIENT.filter(([status]) => (statuses as number[]).includes(status)) : TRANSIENT;
+    const [status, code, message] = pool[Math.floor(this.random() * pool.length)]!;
     const headers: Record<string, string> = status === 504 ? {} : { 'Retry-After': '1' };
     return new GraphError(status, code, message, headers);
   }

@@ -11,6 +11,11 @@ export interface ThrottlingOptions {
   resourceUnitsPer10s?: number;
   /** Writes per 150 s per app and tenant (Graph: 3,000). */
   writesPer150s?: number;
+  /**
+   * The write window, for a bench that scales Graph's down in time (writesPer150s is then the
+   * limit per this window). Default 150,000 ms, Graph's.
+   */
+  writeWindowMs?: number;
 }
 
 /** The app's own budget across every tenant (one `AppThrottle` shared by several simulators). */
@@ -19,6 +24,8 @@ export interface AppThrottlingOptions {
   resourceUnitsPer20s?: number;
   /** Graph: 35,000. */
   writesPer5min?: number;
+  /** The write window, scaled down by a bench (writesPer5min is then the limit per this window). Default 300,000 ms, Graph's. */
+  writeWindowMs?: number;
 }
 
 interface Entry { at: number; cost: number }
@@ -56,7 +63,7 @@ export class Throttle {
   }
 
   set(options: ThrottlingOptions = {}): void {
-    this.setBudgets(options.resourceUnitsPer10s, 10_000, options.writesPer150s, 150_000);
+    this.setBudgets(options.resourceUnitsPer10s, 10_000, options.writesPer150s, options.writeWindowMs ?? 150_000);
   }
 
   protected setBudgets(units: number | undefined, unitWindowMs: number, writes: number | undefined, writeWindowMs: number): void {
@@ -121,6 +128,6 @@ export class AppThrottle extends Throttle {
   }
 
   setApp(options: AppThrottlingOptions = {}): void {
-    this.setBudgets(options.resourceUnitsPer20s, 20_000, options.writesPer5min, 300_000);
+    this.setBudgets(options.resourceUnitsPer20s, 20_000, options.writesPer5min, options.writeWindowMs ?? 300_000);
   }
 }

@@ -24,6 +24,8 @@ export interface GovernorOptions {
   maxConcurrency?: number;
   /** This tenant's way into the app's budget across all tenants; absent, only the tenant's own applies. */
   app?: AppShare;
+  /** Awaited before each write takes its token: the instance's share of the tenant's writes (write-share.ts) is known by then. */
+  beforeWrite?: () => Promise<void> | undefined;
   now?: () => number;
 }
 
@@ -61,8 +63,9 @@ const RATE_RECOVERY_PER_WRITE = 0.015;
 
 export class GraphGovernor {
   private readonly now: () => number;
-  private readonly maxRate: number;
-  private readonly burst: number;
+  private maxRate: number;
+  private burst: number;
+  private readonly beforeWrite: GovernorOptions['beforeWrite'];
   private readonly maxConcurrency: number;
   private readonly app: AppShare | undefined;
   private rate: number;
@@ -83,6 +86,7 @@ export class GraphGovernor {
     if (!(options.writesPerSecond > 0)) throw new RangeError('writesPerSecond must be positive');
     this.now = options.now ?? Date.now;
     this.app = options.app;
+    this.beforeWrite = options.beforeWrite;
     this.maxRate = options.writesPerSecond;
     this.rate = options.writesPerSecond;
     this.burst = Math.max(1, options.writeBurst ?? Math.ceil(options.writesPerSecond / 4));
@@ -138,11 +142,27 @@ export class GraphGovernor {
    * are scarce and stay small (fast) when they are not.
    */
   async reserveWrite(): Promise<void> {
+    await this.beforeWrite?.();
     await new Promise<void>((resolve) => {
       this.tokenWaiters.push(resolve);
       this.wake();
     });
     await this.app?.takeWrite();
+  }
+
+  /**
+   * A new ceiling for this instance's writes to the tenant (its share changed, write-share.ts):
+   * the current rate moves with it in proportion, so a cut for a 429 is kept, and so does the burst.
+   */
+  setWriteCeiling(writesPerSecond: number): void {
+    if (!(writesPerSecond > 0)) throw new RangeError('writesPerSecond must be positive');
+    const now = this.now();
+    this.refill(now);
+    this.rate = Math.max(Math.min(MIN_WRITE_RATE, writesPerSecond), this.rate * (writesPerSecond / this.maxRate));
+    this.maxRate = writesPerSecond;
+    this.burst = Math.max(1, Math.ceil(writesPerSecond / 4));
+    this.tokens = Math.min(this.tokens, this.burst);
+    this.wake();
   }
 
   snapshot(): GovernorSnapshot {
@@ -230,8 +250,9 @@ export class GraphGovernor {
 }
 
 /** The governor for a tenant as the settings size it, inside the app's budget when given. */
-export function createGovernor(settings: Pick<Settings, 'GRAPH_WRITES_PER_SECOND' | 'GRAPH_MAX_CONCURRENCY'>, app?: AppShare): GraphGovernor {
+export function createGovernor(settings: Pick<Settings, 'GRAPH_WRITES_PER_SECOND' | 'GRAPH_MAX_CONCURRENCY'>, app?: AppShare, extra: Pick<GovernorOptions, 'beforeWrite'> = {}): GraphGovernor {
   return new GraphGovernor({
+    ...extra,
     writesPerSecond: settings.GRAPH_WRITES_PER_SECOND,
     maxConcurrency: settings.GRAPH_MAX_CONCURRENCY,
     initialConcurrency: Math.min(8, settings.GRAPH_MAX_CONCURRENCY),

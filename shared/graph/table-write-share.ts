@@ -1,0 +1,56 @@
+import type { TableClient } from '@azure/data-tables';
+import type { Settings } from '../config/settings';
+import { createTableClient } from '../ledger/table-ledger';
+import { tablesSdk } from '../runtime/sdk';
+import type { WriteShareStore } from './write-share';
+
+interface HolderEntity {
+  partitionKey: string;
+  rowKey: string;
+  expiresAt: number;
+}
+
+/**
+ * The write-share rows in Table storage (the deployment's own AzureWebJobsStorage account): one
+ * partition per tenant, one row per instance. Rows are plain upserts of the instance's own row,
+ * so there is no contention; reading a partition of a few dozen rows is one request.
+ */
+export class TableWriteShareStore implements WriteShareStore {
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly table: TableClient) {}
+
+  static fromSettings(settings: Settings): TableWriteShareStore {
+    return new TableWriteShareStore(createTableClient(settings, settings.GRAPH_WRITE_SHARE_TABLE_NAME));
+  }
+
+  async announce(tenantKey: string, instanceId: string, expiresAt: number): Promise<void> {
+    await this.ensureTable();
+    await this.table.upsertEntity<HolderEntity>({ partitionKey: tenantKey, rowKey: instanceId, expiresAt }, 'Replace');
+  }
+
+  async holders(tenantKey: string, now: number): Promise<string[]> {
+    await this.ensureTable();
+    const ids: string[] = [];
+    const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'expiresAt'] } });
+    for await (const row of query) if (typeof row.expiresAt === 'number' && row.expiresAt > now && row.rowKey) ids.push(row.rowKey);
+    return ids;
+  }
+
+  async leave(tenantKey: string, instanceId: string): Promise<void> {
+    await this.ensureTable();
+    try {
+      await this.table.deleteEntity(tenantKey, instanceId);
+    } catch (error) {
+      if (!(error instanceof tablesSdk().RestError && error.statusCode === 404)) throw error;
+    }
+  }
+
+  private ensureTable(): Promise<void> {
+    this.ready ??= this.table.createTable().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+}
