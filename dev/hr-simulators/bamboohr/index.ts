@@ -3,7 +3,7 @@ import { basicCredentials, deliver, FaultQueue, startHttps, type HrFaultRule, ty
 
 /**
  * A BambooHR company as its public API and webhooks behave, written from BambooHR's documentation
- * (dev/hr-simulators/README.md gives the page for each behaviour, and what is inferred):
+ * (docs/connectors.md gives the page for each behaviour, and what is inferred):
  * - `GET /api/gateway.php/{companyDomain}/v1/employees/{id}/?fields=…` — HTTP Basic with the API
  *   key as user name (any password); 401 without a valid key; 404 for an employee that does not
  *   exist; 400 beyond 400 fields; JSON only when `Accept` asks for it, XML otherwise; `id` always,

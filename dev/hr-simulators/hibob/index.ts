@@ -3,7 +3,7 @@ import { basicCredentials, deliver, FaultQueue, startHttps, type HrFaultRule, ty
 
 /**
  * A Bob (HiBob) company as its public API and webhooks v2 behave, written from HiBob's
- * documentation (dev/hr-simulators/README.md gives the page for each behaviour, and what is inferred):
+ * documentation (docs/connectors.md gives the page for each behaviour, and what is inferred):
  * - `POST /v1/people/{identifier}` with `{ fields, humanReadable }` — Basic authentication with a
  *   service user's ID and token; the employee by backend id or email; fields it does not know are
  *   silently left out; list fields (department, title, site, country) are list item ids, their
