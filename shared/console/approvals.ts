@@ -1,0 +1,145 @@
+import type { LifecycleEvent } from '../domain/events';
+import type { ApprovalDecision, EventRecord, Ledger } from '../ledger/types';
+import type { DeadLetters, DeadLetterSummary } from '../messaging/dead-letters';
+import { RELEASE_PROPERTY, REPLAY_PROPERTY } from '../processing/settle';
+
+/**
+ * The mass-leaver hold as an approval: the leavers the guard held (shared/processing/steps/
+ * mass-leaver-guard.ts dead-letters each with this reason, `<step>: <code>`), and an operator's
+ * decision on one of them, kept in the event's ledger record with who made it. Approve resubmits
+ * exactly that dead letter with the hold released, as a replay with `release: 'mass-leaver'`
+ * does for all of them; reject ends the event `skipped` without touching the account, and its
+ * dead letter is resubmitted without a release, so the copy finds the event ended and stops there
+ * (nor can a later "release all" run it). One decision per event.
+ */
+export const MASS_LEAVER_HOLD_REASON = 'mass-leaver-guard: MassLeaverHold';
+
+export const REJECTED_CODE = 'MassLeaverRejected';
+
+export interface HeldLeaver {
+  eventId: string;
+  employeeId: string;
+  tenantId: string;
+  /** The guard's words: how many leavers in how long, against which threshold. */
+  reason: string;
+  heldAt: string;
+  messageId: string;
+}
+
+export interface ApprovalDeps {
+  deadLetters: DeadLetters;
+  ledger: Ledger;
+  /** The processing queue, where held leavers are dead-lettered. */
+  queue: string;
+  now: () => Date;
+}
+
+/** Held leavers no one has decided on yet, oldest first; one tenant's with `tenantId`. */
+export async function listHeldLeavers(deps: Omit<ApprovalDeps, 'now'>, tenantId?: string): Promise<HeldLeaver[]> {
+  const letters = await heldLetters(deps, tenantId);
+  const held: HeldLeaver[] = [];
+  for (const [eventId, letter] of letters) {
+    const record = await deps.ledger.get(eventId);
+    // Decided (a rejection's copy not yet through), or released another way (a replay) and running again.
+    if (!record || decisionOn(record) || record.status !== 'dead-lettered') continue;
+    held.push({
+      eventId,
+      employeeId: letter.employeeId ?? '',
+      tenantId: letter.tenantId,
+      reason: letter.description,
+      heldAt: record.updatedAt,
+      messageId: letter.messageId,
+    });
+  }
+  return held.sort((a, b) => a.heldAt.localeCompare(b.heldAt));
+}
+
+export type DecisionInput = Pick<ApprovalDecision, 'decision' | 'comment'>;
+
+export type DecisionResult =
+  | { ok: true; eventId: string; decision: ApprovalDecision; resubmitted: string }
+  | { ok: false; status: 404 | 409; error: string };
+
+/** Records one operator's decision on one held leaver, then releases or ends exactly that leaver. */
+export async function decideHeldLeaver(eventId: string, input: DecisionInput, by: ApprovalDecision['by'], deps: ApprovalDeps): Promise<DecisionResult> {
+  const record = await deps.ledger.get(eventId);
+  if (!record) return { ok: false, status: 404, error: `no event ${eventId}` };
+  const earlier = decisionOn(record);
+  if (earlier) return { ok: false, status: 409, error: alreadyDecided(earlier) };
+  const letter = (await heldLetters(deps, record.tenantId)).get(eventId);
+  if (!letter || record.status !== 'dead-lettered') {
+    return { ok: false, status: 409, error: `event ${eventId} is not held by the mass-leaver guard (it is ${record.status}); nothing was changed` };
+  }
+
+  const decision: ApprovalDecision = { kind: 'mass-leaver', decision: input.decision, by: { name: by.name, ...(by.oid ? { oid: by.oid } : {}) }, at: deps.now().toISOString(), comment: input.comment };
+  try {
+    await deps.ledger.update(keyOf(record), (r) => {
+      // Read again under the record's ETag: of two operators deciding at once, one wins.
+      const other = decisionOn(r);
+      if (other) throw new NotDecidable(alreadyDecided(other));
+      if (r.status !== 'dead-lettered') throw new NotDecidable(`event ${eventId} is no longer held (it is ${r.status}: replayed meanwhile); nothing was decided`);
+      return withDecision(r, decision);
+    });
+  } catch (error) {
+    if (error instanceof NotDecidable) return { ok: false, status: 409, error: error.message };
+    throw error;
+  }
+
+  const properties: Record<string, string | boolean> = { [REPLAY_PROPERTY]: true, ...(decision.decision === 'approve' ? { [RELEASE_PROPERTY]: 'mass-leaver' } : {}) };
+  const { resubmitted } = await deps.deadLetters.resubmit(deps.queue, { messageId: letter.messageId }, properties);
+  if (resubmitted.length === 0 && decision.decision === 'approve') {
+    // Replayed by someone else between the decision and the resubmit, perhaps without the release:
+    // this approval released nothing, so it must not stand in the way of the next decision.
+    await deps.ledger.update(keyOf(record), (r) => withoutDecision(r, decision));
+    return { ok: false, status: 409, error: `event ${eventId} was replayed from the dead-letter queue meanwhile; nothing was approved` };
+  }
+  // A rejection stands either way: a replayed copy finds the event ended and stops.
+  return { ok: true, eventId, decision, resubmitted: letter.messageId };
+}
+
+/** The mass-leaver dead letters by event; the newest when one event has several (held again after a plain replay). */
+async function heldLetters(deps: Pick<ApprovalDeps, 'deadLetters' | 'queue'>, tenantId: string | undefined): Promise<Map<string, DeadLetterSummary>> {
+  const letters = (await deps.deadLetters.list(deps.queue)).filter((d) => d.reason === MASS_LEAVER_HOLD_REASON && d.eventId && (tenantId === undefined || d.tenantId === tenantId));
+  const byEvent = new Map<string, DeadLetterSummary>();
+  for (const letter of letters) {
+    const seen = byEvent.get(letter.eventId as string);
+    if (!seen || (letter.enqueuedAt ?? '') >= (seen.enqueuedAt ?? '')) byEvent.set(letter.eventId as string, letter);
+  }
+  return byEvent;
+}
+
+function decisionOn(record: EventRecord): ApprovalDecision | undefined {
+  return record.approvals?.find((a) => a.kind === 'mass-leaver');
+}
+
+function withDecision(record: EventRecord, decision: ApprovalDecision): EventRecord {
+  const approvals = [...(record.approvals ?? []), decision];
+  if (decision.decision === 'approve') return { ...record, approvals };
+  const { nextAttemptAt: _none, ...rest } = record;
+  return {
+    ...rest,
+    approvals,
+    status: 'skipped',
+    updatedAt: decision.at,
+    error: { step: 'mass-leaver-guard', code: REJECTED_CODE, message: `held by the mass-leaver guard and rejected by ${decision.by.name}; the account was not changed` },
+  };
+}
+
+/** Takes back an approval that released nothing (an approval changes nothing else). */
+function withoutDecision(record: EventRecord, decision: ApprovalDecision): EventRecord {
+  const approvals = (record.approvals ?? []).filter((a) => !(a.kind === decision.kind && a.at === decision.at && a.by.name === decision.by.name));
+  const { approvals: _all, ...rest } = record;
+  return approvals.length > 0 ? { ...rest, approvals } : rest;
+}
+
+class NotDecidable extends Error {}
+
+function alreadyDecided(decision: ApprovalDecision): string {
+  return `this hold was already ${decision.decision === 'approve' ? 'approved' : 'rejected'} by ${decision.by.name} at ${decision.at}; a decision is made once`;
+}
+
+/** The ledger finds a record by eventId; the rest would only shape a record it creates, which it never does here. */
+function keyOf(record: EventRecord): LifecycleEvent {
+  const employeeId = record.employeeKey.slice(record.employeeKey.indexOf(':') + 1);
+  return { eventId: record.eventId, tenantId: record.tenantId, type: record.type, source: 'hr-json', occurredAt: record.occurredAt, employee: { employeeId } } as LifecycleEvent;
+}
