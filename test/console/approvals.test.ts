@@ -51,7 +51,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-const asRoles = (roles: string[] | null) => (roles ? { [PRINCIPAL_HEADER]: principal(roles) } : {});
+const asRoles = (roles: string[] | null): Record<string, string> => (roles ? { [PRINCIPAL_HEADER]: principal(roles) } : {});
 
 async function held(roles: string[] = ['Reader']): Promise<{ eventId: string; employeeId: string; tenantId: string; reason: string; heldAt: string; messageId: string }[]> {
   const response = await fetch(`${host.url}/api/console/approvals`, { headers: asRoles(roles) });
