@@ -1,5 +1,10 @@
 import type { FunctionDeclaration } from '../shared/hosting/function-declarations';
 import { customStepCallbackFunction } from './callbacks';
+import { consoleApprovalDecisionFunction, consoleApprovalsFunction } from './console-approvals';
+import { consoleEventsFunction, consoleMeFunction, consoleWorkerFunction } from './console-events';
+import { consoleReleaseFunction, consoleReplayFunction, consoleStuckFunction } from './console-stuck';
+import { consoleLicencesFunction, consoleServiceLevelsFunction, consoleTenantsFunction } from './console-tenants';
+import { consoleAssetFunction, consolePageFunction } from './console-page';
 import { deadLettersListFunction, deadLettersReplayFunction } from './dead-letters';
 import { eventStatusFunction } from './event-status';
 import { hrEventStatusFunction, tenantHrEventStatusFunction } from './hr-event-status';
@@ -36,4 +41,9 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   ...hrConnectorFunctions,
   scimFunction, tenantScimFunction,
   hrReportPollFunction, hrReportRunFunction, hrReportReleaseFunction, hrReportStatusFunction,
+  consoleApprovalsFunction, consoleApprovalDecisionFunction,
+  consoleMeFunction, consoleEventsFunction, consoleWorkerFunction,
+  consoleStuckFunction, consoleReplayFunction, consoleReleaseFunction,
+  consoleTenantsFunction, consoleLicencesFunction, consoleServiceLevelsFunction,
+  consolePageFunction, consoleAssetFunction,
 ];

@@ -88,6 +88,12 @@ param mspAppClientId string = ''
 @description('Each customer tenant\'s HR signing secret as a Key Vault reference: [{ setting: \'HR_SECRET_FABRIKAM\', secretName: \'hr-secret-fabrikam\' }]. The secrets are put in the vault by hand (docs/msp.md); listing them here keeps a redeploy from dropping their app settings.')
 param customerHrSecrets array = []
 
+@description('Client id of the operator console\'s Entra app registration (app roles Reader and Operator; docs/console.md, made by hand). Empty: App Service Authentication stays off and the console answers nobody.')
+param consoleClientId string = ''
+
+@description('Entra tenant id the console\'s operators sign in from (default: this subscription\'s tenant).')
+param consoleTenantId string = subscription().tenantId
+
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
@@ -303,6 +309,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'GRAPH_APP_WRITES_PER_5MIN', value: '35000' }
         { name: 'GRAPH_APP_RESOURCE_UNITS_PER_20S', value: '150000' }
         { name: 'GRAPH_INSTANCE_COUNT', value: string(graphInstanceCount) }
+        // The instances writing to a tenant divide its write budget through rows in the storage
+        // account's Table service (the ledger's account and identity): scaled out, they neither
+        // overshoot into 429s nor each keep a fixed 1/maximumInstanceCount (docs/benchmarks.md, "Scale-out").
+        { name: 'GRAPH_WRITE_SHARE', value: 'table' }
+        { name: 'GRAPH_WRITE_SHARE_TABLE_NAME', value: 'graphWriteShare' }
         { name: 'HR_WEBHOOK_SECRET', value: '@Microsoft.KeyVault(SecretUri=${hrSecret.properties.secretUri})' }
         { name: 'HR_MAX_BODY_BYTES', value: '1048576' }
         { name: 'HR_MAX_RECORDS', value: '500' }
@@ -369,6 +380,39 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=${secret.secretName})'
       }])
     }
+  }
+}
+
+// The operator console's sign-in (docs/console.md): App Service Authentication with Entra ID in
+// front of the app. It must not turn away HR webhooks, SCIM clients, ticket senders or custom-step
+// callbacks, which bring their own credentials: no route is behind a login wall
+// (AllowAnonymous); the platform validates a session or token when one comes, injects
+// X-MS-CLIENT-PRINCIPAL and strips a client's own X-MS-* headers, and each console route refuses a
+// request without a principal (401 with the login path) or without its app role (403).
+// https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2
+// No client secret: Easy Auth then signs in with the OpenID Connect implicit flow (ID tokens on
+// the registration), so no secret exists to rotate.
+resource consoleAuth 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(consoleClientId)) {
+  parent: app
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: { requireHttps: true }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${consoleTenantId}/v2.0'
+        }
+        validation: { allowedAudiences: [ consoleClientId, 'api://${consoleClientId}' ] }
+      }
+    }
+    login: { tokenStore: { enabled: true } }
   }
 }
 

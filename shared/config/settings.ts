@@ -24,15 +24,15 @@ const httpsOrLoopbackUrl = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const httpsUrl = z
-  .string()
-  .url()
-  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
-
 /** An IANA zone name the runtime knows (Europe/Berlin, UTC); an offset such as +01:00 is not a zone: it has no daylight saving. */
 export function isIanaTimeZone(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) && IANAZone.isValidZone(name);
 }
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith('https://'), 'must be an https:// URL');
 
 export const settingsSchema = z
   .object({
@@ -40,6 +40,11 @@ export const settingsSchema = z
       .enum(['azure', 'local'])
       .default('azure')
       .describe('Where the app runs: `azure` (Functions host, Service Bus) or `local` (the dev local host sets this).'),
+    WEBSITE_AUTH_ENABLED: z
+      .string()
+      .optional()
+      .transform((v) => v?.toLowerCase() === 'true')
+      .describe('Set by App Service when its authentication (Easy Auth, infra/main.bicep authsettingsV2) runs in front of the app: only then does the console believe the X-MS-CLIENT-PRINCIPAL header (docs/console.md). Never set it yourself in Azure; locally `true` makes the console read the header as behind Easy Auth (tests).'),
     GRAPH_BASE_URL: httpsOrLoopbackUrl
       .default('https://graph.microsoft.com')
       .describe('Microsoft Graph endpoint: https://graph.microsoft.com, a national cloud, or a loopback simulator.'),
@@ -80,6 +85,15 @@ export const settingsSchema = z
       .max(1_000)
       .default(1)
       .describe("Instances assumed to share the app's Graph limits across tenants; each keeps to the app limits divided by this. 1: an instance may use them all, and Graph's app-scoped 429s (gate, rate cut) settle several busy instances; the plan's maximum instance count: never over the limits, at that share of throughput each."),
+    GRAPH_WRITE_SHARE: z
+      .enum(['instance', 'table'])
+      .default('instance')
+      .describe("How instances share a tenant's Graph write budget. `instance`: each starts at GRAPH_WRITES_PER_SECOND and backs off on 429 (one instance, or a fixed division of GRAPH_WRITES_PER_SECOND); `table`: the instances writing to a tenant divide it through rows in GRAPH_WRITE_SHARE_TABLE_NAME (docs/benchmarks.md, \"Scale-out\"). main.bicep sets `table`."),
+    GRAPH_WRITE_SHARE_TABLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'must be 3-63 letters or digits, starting with a letter')
+      .default('graphWriteShare')
+      .describe('Table Storage table (in AzureWebJobsStorage) where each instance writing to a tenant keeps its row, when GRAPH_WRITE_SHARE is `table`.'),
     HR_WEBHOOK_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters')
@@ -134,7 +148,7 @@ export const settingsSchema = z
       .describe("Path of the home tenant's thin-webhook HR connectors (BambooHR, HiBob: docs/connectors.md), naming the app settings that hold their webhook keys and API credentials; unset: none. Customer tenants name theirs in their file's `connectors`."),
     HR_REPORT_URL: httpsUrl
       .optional()
-      .describe("The home tenant's polled HR report (a Workday RaaS-style custom report: JSON `Report_Entry` or CSV), its prompts in the query; unset: none is polled. Never logged. docs/connectors.md, \"Polled reports\"."),
+      .describe("The home tenant's polled HR report (a Workday RaaS-style custom report: JSON `Report_Entry` or CSV), its prompts in the query; unset: none is polled. Never logged. docs/polled-reports.md."),
     HR_REPORT_FORMAT: z.enum(['json', 'csv']).default('json').describe('How HR_REPORT_URL answers: `json` (`{ "Report_Entry": [...] }`) or `csv` (a header row).'),
     HR_REPORT_AUTH: z
       .enum(['basic', 'oauth'])
@@ -178,6 +192,14 @@ export const settingsSchema = z
     CALLBACK_BASE_URL: httpsOrLoopbackUrl
       .optional()
       .describe('Public base URL of this Function App (https://<app>.azurewebsites.net, or the front door before it): a custom step that waits gives its receiver `<this>/api/callbacks/<token>` to call back. Locally http://localhost:7071 when unset.'),
+    TICKET_WRITE_BACK_URL: httpsUrl
+      .optional()
+      .describe("The home tenant's PSA webhook (a ServiceNow Scripted REST API, a Jira Service Management automation's incoming webhook, a HaloPSA integration): each ticket's result is POSTed here, signed, when its event ends, unless the ticket names its own callbackUrl (docs/tickets.md). Customer tenants name theirs in their file's ticketWriteBack."),
+    TICKET_WRITE_BACK_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .optional()
+      .describe("HMAC-SHA256 secret the home tenant's ticket write-backs are signed with, to TICKET_WRITE_BACK_URL or a ticket's callbackUrl (Key Vault reference in Azure); unset: a ticket's result is not posted."),
     PRE_HIRE_DAYS: z.coerce
       .number()
       .int()

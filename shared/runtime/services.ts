@@ -1,15 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { BlobReportStore, type ReportStore } from '../audit/report-store';
 import { getSettings, resetSettings, type Settings } from '../config/settings';
 import { createCredentialChannel, type CredentialChannel } from '../credentials/channel';
 import { createGraphClient } from '../graph/client';
 import { createAppBudget, type AppShare } from '../graph/app-budget';
 import { createGovernor } from '../graph/governor';
+import { TableWriteShareStore } from '../graph/table-write-share';
+import { WriteShare, type WriteShareStore } from '../graph/write-share';
 import { TenantDirectory } from '../graph/tenant-directory';
 import { createTenantCredential } from '../graph/tenant-credential';
 import { createTenantRegistry, type ReadyTenant, type TenantRegistry } from '../tenancy/tenant-registry';
 import { TenantRuntimes, type TenantRuntime } from '../tenancy/tenant-runtime';
 import { TablePendingManagerLinks, type PendingManagerLinks } from '../ledger/pending-manager-links';
 import { TableLedger } from '../ledger/table-ledger';
+import { eventIndexFor } from '../console/event-index';
+import { IndexedLedger } from '../console/indexed-ledger';
 import type { AccessPolicy } from '../rules/access-policy';
 import { loadAccessPolicy } from '../rules/rules-file';
 import type { Ledger } from '../ledger/types';
@@ -46,12 +51,17 @@ type Factories = { [K in keyof AppServices]: (from: AppServices) => AppServices[
 
 const azureFactories: Factories = {
   settings: () => getSettings(),
-  ledger: (s) => TableLedger.fromSettings(s.settings),
+  // The console's lists of events by day and by worker are kept by the ledger (shared/console/event-index).
+  ledger: (s) => new IndexedLedger(TableLedger.fromSettings(s.settings), eventIndexFor(s.settings)),
   pendingLinks: (s) => TablePendingManagerLinks.fromSettings(s.settings),
   policy: (s) => loadAccessPolicy(s.settings.RULES_FILE),
   processingQueue: (s) => createServiceBusSender(s.settings, s.settings.PROCESSING_QUEUE_NAME),
   tenants: (s) => createTenantRegistry(s.settings, process.env, () => s.policy),
-  tenantRuntimes: (s) => new TenantRuntimes((tenant, app) => buildTenantRuntime(s, tenant, app), s.settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(s.settings)),
+  tenantRuntimes: (s) => {
+    // One id per container (per instance): a restarted instance is a new holder, its old row expires.
+    const writeShares = s.settings.GRAPH_WRITE_SHARE === 'table' ? { store: TableWriteShareStore.fromSettings(s.settings), instanceId: randomUUID() } : undefined;
+    return new TenantRuntimes((tenant, app) => buildTenantRuntime(s, tenant, app, writeShares), s.settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(s.settings));
+  },
   credentials: (s) => createCredentialChannel(s.settings) ?? null,
   deadLetters: (s) => new AzureDeadLetters(() => serviceBusClient(s.settings)),
   reportStore: (s) => BlobReportStore.fromSettings(s.settings),
@@ -62,8 +72,12 @@ const azureFactories: Factories = {
  * Each tenant's own token, client, budget and caches, built the same way for every tenant: the
  * credential is the only difference (the home tenant's is the app's managed identity).
  */
-function buildTenantRuntime(s: AppServices, tenant: ReadyTenant, app: AppShare): Omit<TenantRuntime, 'tenant'> {
-  const governor = createGovernor(tenant.settings, app);
+function buildTenantRuntime(s: AppServices, tenant: ReadyTenant, app: AppShare, writeShares?: { store: WriteShareStore; instanceId: string }): Omit<TenantRuntime, 'tenant'> {
+  // The share tells the governor its rate only after a storage round trip, when `governor` exists.
+  const share = writeShares
+    ? new WriteShare({ ...writeShares, tenantKey: tenant.key, writesPerSecond: tenant.settings.GRAPH_WRITES_PER_SECOND, onShare: (rate) => governor.setWriteCeiling(rate) })
+    : undefined;
+  const governor = createGovernor(tenant.settings, app, share ? { beforeWrite: () => share.beforeWrite() } : {});
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });
   const graph = createGraphClient(tenant.settings, { credential, governor, recordDependency: (dependency) => s.telemetry.trackDependency({ ...dependency, tenantId: tenant.key }) });
   const directory = new TenantDirectory(graph, { graphRoot: new URL(tenant.settings.GRAPH_BASE_URL).origin, governor, maxWaitMs: tenant.settings.GRAPH_BATCH_WAIT_MS });

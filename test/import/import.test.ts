@@ -90,3 +90,29 @@ describe('npm run import', () => {
     expect(tenant(host).snapshot().users.filter((u) => /^IMP\d+$/.test(String(u.employeeId)))).toHaveLength(265);
   }, 900_000);
 });
+
+describe('npm run import --mapping', () => {
+  const people = [
+    'Personnel No,Employment Status,First Name,Last Name,Org Unit,Position,Country,Start Date',
+    'M7001,hired,Ada,Lovelace,Sales,account executive,gb,04.03.2024',
+    'M7002,hired,Alan,Turing,Sales,analyst,gb,31.02.2024',
+    'M7003,hired,Grace,Hopper,Sales,engineer,gb,06.05.2024',
+  ].join('\r\n');
+
+  it("when a file in another layout is imported with a mapping file, then it is mapped here, refused rows are named by the mapping's columns, and the rest get accounts", async () => {
+    const run = await runImport(host, [files.file('people.csv', `${people}\r\n`), '--mapping', 'config/mapping.sample.json', '--upn-domain', 'contoso.com', '--wait', '300']);
+    expect(figure(run.stdout, 'accepted records')).toBe(2);
+    expect(figure(run.stdout, 'refused records')).toBe(1);
+    expect(run.stdout).toMatch(/Start Date .*— line 3/);
+    expect(figure(run.stdout, 'succeeded')).toBe(2);
+    expect(tenant(host).userByEmployeeId('M7001')).toEqual([expect.objectContaining({ userPrincipalName: 'ada.lovelace@contoso.com', jobTitle: 'Account Executive' })]);
+    expect(tenant(host).userByEmployeeId('M7002')).toHaveLength(0);
+  }, 400_000);
+
+  it('when the mapping file is not valid, then nothing is posted and the problem is named', async () => {
+    const run = await runImport(host, [files.file('feed2.csv', `${people}\r\n`), '--mapping', files.file('bad-mapping.json', JSON.stringify({ sources: { 'hr-csv': { type: 'Switch(', attributes: {} } } }))]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/the mapping file is not valid, nothing was posted/);
+    expect(run.stdout).toBe('');
+  }, 60_000);
+});

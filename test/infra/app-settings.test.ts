@@ -28,6 +28,8 @@ const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   // A connection string carries the account key; Azure connects by identity instead
   // (AzureWebJobsStorage__accountName / __credential / __clientId, and shared keys are off).
   AzureWebJobsStorage: 'identity-based AzureWebJobsStorage__accountName is used instead',
+  // App Service sets it itself when authsettingsV2 turns its authentication on; an app setting could only lie about it.
+  WEBSITE_AUTH_ENABLED: 'set by the platform from authsettingsV2 (platform.enabled)',
 };
 
 describe('infra/main.bicep', () => {
@@ -121,6 +123,28 @@ describe('infra/main.bicep', () => {
       expect(tickets).toMatch(/requiresSession: false/);
       expect(template).toMatch(/var ticketQueueName = 'ticket-requests'/);
       expect(appSettings.get('TICKET_QUEUE_NAME')).toBe('ticketQueue.name');
+    });
+  });
+
+  describe('operator console sign-in (App Service Authentication)', () => {
+    const auth = resourceBlock('consoleAuth');
+
+    it('when a console client id is given, then Entra ID sign-in runs in front of the app with that registration', () => {
+      expect(auth).toMatch(/^resource consoleAuth 'Microsoft\.Web\/sites\/config@[\d-]+' = if \(!empty\(consoleClientId\)\)/);
+      expect(auth).toMatch(/name: 'authsettingsV2'/);
+      expect(auth).toMatch(/parent: app/);
+      expect(auth).toMatch(/platform: \{ enabled: true \}/);
+      expect(auth).toMatch(/clientId: consoleClientId/);
+      expect(auth).toMatch(/openIdIssuer: '\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{consoleTenantId\}\/v2\.0'/);
+    });
+
+    it('when a caller has no session, then the platform lets it through: HR webhooks, SCIM, tickets and callbacks keep their own checks', () => {
+      expect(auth).toMatch(/requireAuthentication: false/);
+      expect(auth).toMatch(/unauthenticatedClientAction: 'AllowAnonymous'/);
+    });
+
+    it('when sign-in is configured, then no client secret is involved', () => {
+      expect(auth).not.toMatch(/clientSecret/i);
     });
   });
 
