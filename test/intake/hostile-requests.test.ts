@@ -94,15 +94,19 @@ describe('who may read what', () => {
     }
   });
 
-  it('when a route is open without the admin key, then it is an HR route, the custom-step callback or a SCIM endpoint, each checking its own signature or token', () => {
-    const open = http.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
+  // Console routes sit behind App Service Authentication and check the caller's role themselves (test/console/console-auth.test.ts).
+  const outsideConsole = http.filter((d) => !d.name.startsWith('console-'));
+
+  it('when a route is open without the admin key, then it is an HR route, the custom-step callback, a SCIM endpoint or a console route, each checking its own signature, token or principal', () => {
+    expect(http.filter((d) => d.name.startsWith('console-')).every((d) => d.route?.startsWith('console'))).toBe(true);
+    const open = outsideConsole.filter((d) => d.authLevel !== 'admin').map((d) => d.name).sort();
     // HR connectors' webhooks check the HR system's own signature (shared/connectors), and the function key in Azure.
     expect(open).toEqual(['custom-step-callback', 'hr-connector-webhook', 'hr-event-status', 'hr-events', 'scim', 'tenant-hr-connector-webhook', 'tenant-hr-event-status', 'tenant-hr-events', 'tenant-scim']);
   });
 
   it('when a route needs no key at all, then it is the custom-step callback (its signed token and signed body) or a SCIM endpoint (the tenant\'s bearer token)', () => {
     // A Logic App or runbook is given only the callback URL, a SCIM client only a base URL and a bearer token: neither holds our function key.
-    const anonymous = http.filter((d) => d.authLevel === 'anonymous').map((d) => d.name).sort();
+    const anonymous = outsideConsole.filter((d) => d.authLevel === 'anonymous').map((d) => d.name).sort();
     expect(anonymous).toEqual(['custom-step-callback', 'scim', 'tenant-scim']);
   });
 

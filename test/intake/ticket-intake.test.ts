@@ -15,6 +15,7 @@ describe('ticket intake', () => {
       source: 'ticket',
       occurredAt: NOW.toISOString(),
       employee,
+      ticket: { requestId: 'REQ0012345' },
     });
   });
 
