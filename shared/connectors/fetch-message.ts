@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { withIdSuffix } from '../domain/bounded-id';
 import type { OutgoingMessage, ReceivedMessage } from '../messaging/types';
 import type { ConnectorChange } from './port';
+import { messageJson } from '../messaging/message-json';
 
 /**
  * A queued fetch: "read this employee from this HR system and turn what you find into an event".
@@ -62,13 +63,8 @@ export function toFetchMessage(tenantId: string, connector: string, eventId: str
 }
 
 export function readFetchBody(message: ReceivedMessage): FetchBody | undefined {
-  let body: unknown = message.body;
-  try {
-    if (typeof body === 'string') body = JSON.parse(body);
-    else if (Buffer.isBuffer(body)) body = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = fetchBodySchema.safeParse(body);
+  const json = messageJson(message);
+  if (!json) return undefined;
+  const parsed = fetchBodySchema.safeParse(json.value);
   return parsed.success ? parsed.data : undefined;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { withIdSuffix } from './bounded-id';
 import { canonicalJson } from './canonical-json';
+import { httpsUrlProblem } from './https-url';
 
 /**
  * The canonical lifecycle event. Every intake (our JSON, SCIM bulk, CSV, ticket queue)
@@ -133,7 +134,7 @@ export const lifecycleEventSchema = z
     ticket: z
       .object({
         requestId: z.string().min(1).max(200),
-        callbackUrl: z.string().max(2048).refine((u) => ticketCallbackProblem(u) === undefined, 'must be an https:// URL without a user name or password').optional(),
+        callbackUrl: z.string().max(2048).refine((u) => httpsUrlProblem(u) === undefined, 'must be an https:// URL without a user name or password').optional(),
       })
       .strict()
       .optional(),
@@ -149,23 +150,6 @@ export const lifecycleEventSchema = z
     if (event.source === 'manage' && !event.restore) ctx.addIssue({ code: 'custom', path: ['source'], message: "'manage' events are undos of a leaver and carry restore" });
     if (event.ticket && event.source !== 'ticket') ctx.addIssue({ code: 'custom', path: ['ticket'], message: "is only allowed on a ticket's event" });
   });
-
-/**
- * Why a ticket's callbackUrl may not be used, or undefined: HTTPS, and no credentials in the URL
- * (the receiver checks our signature instead). Private addresses are refused when it is called
- * (shared/security/outbound-endpoint), where the runtime is known. Never names the URL.
- */
-export function ticketCallbackProblem(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (parsed.protocol !== 'https:') return 'is not an https:// URL';
-  if (parsed.username || parsed.password) return 'carries a user name or password';
-  return undefined;
-}
 
 /** What the employee's newer fields may say, for the event's type. */
 function employeeConsistency(event: { type: LifecycleEventType; employee: Employee }, ctx: z.RefinementCtx): void {

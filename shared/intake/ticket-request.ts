@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { employeeSchema, tenantScopedEventId, ticketCallbackProblem, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
+import { employeeSchema, tenantScopedEventId, toFieldIssues, type AccessChange, type LifecycleEventType } from '../domain/events';
+import { httpsUrlProblem } from '../domain/https-url';
 import { nestsDeeperThan, tooDeep } from './nesting';
 import { validateCandidate, type IntakeResult } from './records';
 
@@ -40,7 +41,7 @@ export const ticketRequestSchema = z
       .string()
       .max(2048)
       .superRefine((url, ctx) => {
-        const problem = ticketCallbackProblem(url);
+        const problem = httpsUrlProblem(url);
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
       .optional(),

@@ -1,6 +1,7 @@
 import { employeeKey, lifecycleEventSchema, type LifecycleEvent } from '../domain/events';
 import { MAX_MESSAGE_BYTES } from './limits';
 import type { OutgoingMessage, OutgoingMessageBatch, QueueSender, ReceivedMessage } from './types';
+import { messageJson } from './message-json';
 
 /**
  * How a lifecycle event travels on the processing queue: messageId = eventId so Service Bus
@@ -27,21 +28,9 @@ export class InvalidEventMessageError extends Error {
 
 /** Parses a received message back into an event; a malformed body is a permanent failure. */
 export function fromEventMessage(message: ReceivedMessage): LifecycleEvent {
-  let body: unknown = message.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      throw new InvalidEventMessageError('message body is not JSON');
-    }
-  } else if (Buffer.isBuffer(body)) {
-    try {
-      body = JSON.parse(body.toString('utf8'));
-    } catch {
-      throw new InvalidEventMessageError('message body is not JSON');
-    }
-  }
-  const parsed = lifecycleEventSchema.safeParse(body);
+  const json = messageJson(message);
+  if (!json) throw new InvalidEventMessageError('message body is not JSON');
+  const parsed = lifecycleEventSchema.safeParse(json.value);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
     throw new InvalidEventMessageError(`message body is not a valid lifecycle event (fields: ${fields})`);

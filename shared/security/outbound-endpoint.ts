@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { httpsUrlProblem } from '../domain/https-url';
 
 /**
  * Where the app may send a request an operator configured (a custom step's endpoint): HTTPS only,
@@ -34,16 +35,9 @@ export function isPublicAddress(address: string): boolean {
  * (it may carry the receiver's own credential, as a Logic App trigger's `sig` does).
  */
 export function endpointProblem(url: string, options: { allowPrivate: boolean }): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (parsed.protocol !== 'https:') return 'is not an https:// URL';
-  if (parsed.username || parsed.password) return 'carries a user name or password (put credentials in the signature, not the URL)';
-  if (options.allowPrivate) return undefined;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const shape = httpsUrlProblem(url);
+  if (shape || options.allowPrivate) return shape;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return 'is a loopback host (allowed only in local development)';
   if (isIP(host) !== 0 && !isPublicAddress(host)) return 'is a loopback, private or link-local address (allowed only in local development)';
   return undefined;

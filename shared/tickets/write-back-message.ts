@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { withIdSuffix } from '../domain/bounded-id';
 import type { OutgoingMessage, ReceivedMessage } from '../messaging/types';
 import type { TicketResult } from './ticket-result';
+import { messageJson } from '../messaging/message-json';
 
 /**
  * A queued ticket write-back: "post this result to the ticket system". It travels on the
@@ -70,14 +71,9 @@ export function toWriteBackMessage(end: string, result: TicketResult, callbackUr
 }
 
 export function readWriteBackBody(message: ReceivedMessage): WriteBackBody | undefined {
-  let body: unknown = message.body;
-  try {
-    if (typeof body === 'string') body = JSON.parse(body);
-    else if (Buffer.isBuffer(body)) body = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = writeBackBodySchema.safeParse(body);
+  const json = messageJson(message);
+  if (!json) return undefined;
+  const parsed = writeBackBodySchema.safeParse(json.value);
   // The result is ours, written by queue-write-back.ts: checked for what delivery reads, posted as it came.
   return parsed.success ? (parsed.data as unknown as WriteBackBody) : undefined;
 }
