@@ -59,7 +59,12 @@ export async function postAndWait(host: TestHost, event: unknown, untilStep?: st
     const status = await fetch(`${host.url}/api/events/${encodeURIComponent(eventId)}`);
     if (status.status === 200) {
       last = (await status.json()) as Record<string, unknown>;
-      if ((stepsOf(last)[untilStep] && last.status !== 'processing') || last.status === 'dead-lettered') return last;
+      if (last.status === 'dead-lettered') {
+        // The ledger says dead-lettered just before the handler settles the message on the bus.
+        await host.bus.waitForIdle();
+        return last;
+      }
+      if (stepsOf(last)[untilStep] && last.status !== 'processing') return last;
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -38,7 +38,11 @@ export async function startTestHost(options: Partial<LocalHostOptions> = {}): Pr
       const response = await fetch(`${host.url}/api/events/${encodeURIComponent(eventId)}`);
       if (response.status === 200) {
         last = (await response.json()) as Record<string, unknown>;
-        if (statuses.includes(String(last.status))) return last;
+        if (statuses.includes(String(last.status))) {
+          // The ledger says dead-lettered just before the handler settles the message on the bus.
+          if (last.status === 'dead-lettered') await host.bus.waitForIdle();
+          return last;
+        }
       }
       await new Promise((r) => setTimeout(r, 100));
     }
