@@ -42,7 +42,7 @@ export async function processEventMessages(input: ServiceBusTriggerInput, contex
       const outcome = await processForTenant(event, processOptionsOf(message), deps);
       // A ticket's event that ends here has its result queued for the ticket before it is settled.
       const settled = await settleOutcome(message, event, outcome, withTicketWriteBack(input.actions, event, settleDeps), settleDeps);
-      recordSettlement(telemetry, event, outcome, settled, now());
+      recordSettlement(telemetry, event, outcome, settled);
       context.log(JSON.stringify({ eventId: event.eventId, tenantId: event.tenantId, type: event.type, outcome: outcome.kind, settled, ...('reason' in outcome ? { reason: outcome.reason } : {}) }));
     });
   }

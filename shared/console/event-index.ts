@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Settings } from '../config/settings';
-import type { EventRecord, EventStatus, StepRecord } from '../ledger/types';
+import { serviceDurations, type ServiceDurations } from '../ledger/service-durations';
+import type { EventRecord, EventStatus } from '../ledger/types';
 import { createTableClient } from '../ledger/table-ledger';
 import { tablesSdk } from '../runtime/sdk';
 
@@ -37,12 +38,7 @@ export interface EventSummary {
 }
 
 /** Service levels, computed when a record is indexed, so a report reads the index alone. */
-export interface IndexedDurations {
-  /** Joiner: accepted → its account has its groups and licences. */
-  productiveSeconds?: number;
-  /** Leaver: accepted → sign-in off and sessions revoked. */
-  deprovisionedSeconds?: number;
-}
+export type IndexedDurations = ServiceDurations;
 
 export interface IndexedEvent extends EventSummary, IndexedDurations {
   employeeKey: string;
@@ -139,40 +135,6 @@ export function summaryOf(record: EventRecord, source?: string): EventSummary {
   };
 }
 
-const FINISHED: ReadonlySet<StepRecord['outcome']> = new Set(['done', 'already-done', 'skipped']);
-/** Steps that mean the event's start was a scheduled date, not its acceptance: its wait is not service time. */
-const SCHEDULED_STEPS = new Set(['wait-until-effective', 'pre-hire-account']);
-
-/** When all of `names` finished, the latest finish; undefined while one has not. */
-function finishedAt(steps: readonly StepRecord[], names: readonly string[]): number | undefined {
-  let latest = 0;
-  for (const name of names) {
-    const step = [...steps].reverse().find((s) => s.name === name);
-    if (!step || !FINISHED.has(step.outcome)) return undefined;
-    latest = Math.max(latest, new Date(step.startedAt).getTime() + step.durationMs);
-  }
-  return latest;
-}
-
-/**
- * Time-to-productive and time-to-deprovisioned from the ledger's step times. An event that waited
- * for its effective date (a future leave date, a pre-hire) is left out: its delay is HR's date.
- */
-export function durationsOf(record: EventRecord): IndexedDurations {
-  if (record.steps.some((s) => SCHEDULED_STEPS.has(s.name))) return {};
-  const accepted = new Date(record.acceptedAt).getTime();
-  const seconds = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, Math.round((at - accepted) / 1000)));
-  if (record.type === 'joiner') {
-    const value = seconds(finishedAt(record.steps, ['groups', 'licences']));
-    return value === undefined ? {} : { productiveSeconds: value };
-  }
-  if (record.type === 'leaver') {
-    const value = seconds(finishedAt(record.steps, ['disable-sign-in', 'revoke-sessions']));
-    return value === undefined ? {} : { deprovisionedSeconds: value };
-  }
-  return {};
-}
-
 function toRow(record: EventRecord, source: string): IndexRow {
   const summary = summaryOf(record, source);
   return {
@@ -186,7 +148,7 @@ function toRow(record: EventRecord, source: string): IndexRow {
     updatedAt: record.updatedAt,
     ...(record.error ? { errorCode: record.error.code } : {}),
     summaryJson: JSON.stringify(summary),
-    ...durationsOf(record),
+    ...serviceDurations(record),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { LifecycleEvent } from '../domain/events';
 import type { EmployeeLane, EventRecord, Ledger, PendingHire } from '../ledger/types';
-import { durationsOf, summaryOf, type EventIndex } from './event-index';
+import { serviceDurations } from '../ledger/service-durations';
+import { summaryOf, type EventIndex } from './event-index';
 
 /** What the console's lists show of a record: when none of it changed, the index is not written. */
 function listed(record: EventRecord): string {
   const { updatedAt: _changes, ...summary } = summaryOf(record);
-  return JSON.stringify([summary, durationsOf(record)]);
+  return JSON.stringify([summary, serviceDurations(record)]);
 }
 
 /**

@@ -14,6 +14,8 @@ export interface StepRecord {
   detail?: string;
   startedAt: string;
   durationMs: number;
+  /** A dated step (a hire's start, a leave date): when it is due, so service levels count from then. */
+  dueAt?: string;
   error?: { code: string; message: string };
 }
 

@@ -5,6 +5,8 @@ import type { EventRecord, Ledger, StepOutcome, StepRecord } from '../ledger/typ
 export interface StepResult {
   outcome: Exclude<StepOutcome, 'failed'>;
   detail?: string;
+  /** A dated step's time (shared/ledger/service-durations). */
+  dueAt?: Date;
 }
 
 /**
@@ -32,7 +34,7 @@ export class StepRunner {
     const started = this.now();
     try {
       const result = await step();
-      await this.recordStep(name, started, result.outcome, result.detail);
+      await this.recordStep(name, started, result.outcome, result.detail, undefined, result.dueAt);
       return result;
     } catch (error) {
       // The same classification the settlement uses, so the step and the dead letter agree.
@@ -48,13 +50,14 @@ export class StepRunner {
     return this.current;
   }
 
-  private async recordStep(name: string, started: Date, outcome: StepOutcome, detail?: string, error?: StepRecord['error']): Promise<void> {
+  private async recordStep(name: string, started: Date, outcome: StepOutcome, detail?: string, error?: StepRecord['error'], dueAt?: Date): Promise<void> {
     const step: StepRecord = {
       name,
       outcome,
       startedAt: started.toISOString(),
       durationMs: this.now().getTime() - started.getTime(),
       ...(detail ? { detail } : {}),
+      ...(dueAt ? { dueAt: dueAt.toISOString() } : {}),
       ...(error ? { error } : {}),
     };
     await this.patch((record) => ({

@@ -1,13 +1,15 @@
 import type { LifecycleEvent } from '../domain/events';
+import { serviceDurations } from '../ledger/service-durations';
 import type { ProcessOutcome } from '../processing/outcome';
 import type { Telemetry } from './telemetry';
 
 /**
  * What operators chart: one custom event per settled message, one per step of a finished event,
- * and metrics for outcomes and for how long workers wait — time to productive (joiner accepted →
- * done) and time to deprovisioned (leaver due → sign-in off). Ids and codes only; never bodies.
+ * and metrics for how long workers wait for us — time to productive (joiner due → groups, licences
+ * and sign-in) and time to deprovisioned (leaver due → sign-in off, sessions revoked), as the
+ * console charts them (shared/ledger/service-durations). Ids and codes only; never bodies.
  */
-export function recordSettlement(telemetry: Telemetry, event: LifecycleEvent, outcome: ProcessOutcome, settled: string, now: Date): void {
+export function recordSettlement(telemetry: Telemetry, event: LifecycleEvent, outcome: ProcessOutcome, settled: string): void {
   const record = outcome.record;
   const base = { eventId: event.eventId, tenantId: event.tenantId, eventType: event.type, source: event.source };
   telemetry.trackEvent('LifecycleEventSettled', {
@@ -23,12 +25,8 @@ export function recordSettlement(telemetry: Telemetry, event: LifecycleEvent, ou
     telemetry.trackEvent('LifecycleStep', { ...base, step: step.name, outcome: step.outcome, durationMs: step.durationMs, errorCode: step.error?.code });
   }
   if (outcome.kind !== 'succeeded' || !record) return;
-  if (event.type === 'joiner') {
-    telemetry.trackMetric('lifecycle.timeToProductiveSeconds', (now.getTime() - new Date(record.acceptedAt).getTime()) / 1000, { tenantId: event.tenantId });
-  }
-  const disabled = record.steps.find((s) => s.name === 'disable-sign-in' && s.outcome === 'done');
-  if (event.type === 'leaver' && disabled) {
-    const due = Math.max(new Date(record.acceptedAt).getTime(), new Date(event.effectiveAt ?? event.occurredAt).getTime());
-    telemetry.trackMetric('lifecycle.timeToDeprovisionedSeconds', Math.max(0, (new Date(disabled.startedAt).getTime() - due) / 1000), { tenantId: event.tenantId });
-  }
+  // The console's computation: a dated hire counts from its start, a dated leaver from its leave date.
+  const { productiveSeconds, deprovisionedSeconds } = serviceDurations(record);
+  if (productiveSeconds !== undefined) telemetry.trackMetric('lifecycle.timeToProductiveSeconds', productiveSeconds, { tenantId: event.tenantId });
+  if (deprovisionedSeconds !== undefined) telemetry.trackMetric('lifecycle.timeToDeprovisionedSeconds', deprovisionedSeconds, { tenantId: event.tenantId });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { durationsOf, TableEventIndex } from '../../shared/console/event-index';
+import { TableEventIndex } from '../../shared/console/event-index';
 import type { EventRecord } from '../../shared/ledger/types';
 
 function record(eventId: string, over: Partial<EventRecord> = {}): EventRecord {
@@ -19,7 +19,6 @@ function record(eventId: string, over: Partial<EventRecord> = {}): EventRecord {
   };
 }
 
-const step = (name: string, startedAt: string, durationMs: number, outcome: EventRecord['steps'][number]['outcome'] = 'done') => ({ name, outcome, startedAt, durationMs });
 
 describe('console event index (Table Storage, Azurite)', () => {
   const table = TableClient.fromConnectionString(process.env.TEST_STORAGE_CONNECTION_STRING as string, `idx${randomBytes(6).toString('hex')}`, { allowInsecureConnection: true });
@@ -53,26 +52,5 @@ describe('console event index (Table Storage, Azurite)', () => {
     expect(events).toEqual([]);
     const exact = await index.query({ ...range, employeeId: "x' or 'a' eq 'a" }, 50);
     expect(exact.events.map((e) => e.eventId)).toEqual(['e-hostile']);
-  });
-});
-
-describe('service-level durations from step times', () => {
-  it('when a joiner finished its groups and licences, then time-to-productive runs from acceptance to the later of the two', () => {
-    const joiner = record('d1', { steps: [step('create-user', '2026-11-30T08:00:01.000Z', 500), step('groups', '2026-11-30T08:00:02.000Z', 1000), step('licences', '2026-11-30T08:00:04.000Z', 2000)] });
-    expect(durationsOf(joiner)).toEqual({ productiveSeconds: 6 });
-  });
-
-  it('when a joiner has not finished its licences, then it has no time-to-productive yet', () => {
-    expect(durationsOf(record('d2', { steps: [step('groups', '2026-11-30T08:00:02.000Z', 1000), step('licences', '2026-11-30T08:00:04.000Z', 0, 'failed')] }))).toEqual({});
-  });
-
-  it('when a leaver turned sign-in off and revoked sessions, then time-to-deprovisioned runs to the later of the two', () => {
-    const leaver = record('d3', { type: 'leaver', steps: [step('disable-sign-in', '2026-11-30T08:00:10.000Z', 1000), step('revoke-sessions', '2026-11-30T08:00:20.000Z', 1000)] });
-    expect(durationsOf(leaver)).toEqual({ deprovisionedSeconds: 21 });
-  });
-
-  it('when a leaver waited for its leave date, then it is left out (the delay is the date HR gave)', () => {
-    const leaver = record('d4', { type: 'leaver', steps: [step('wait-until-effective', '2026-11-30T08:00:01.000Z', 0, 'pending'), step('disable-sign-in', '2026-12-05T08:00:10.000Z', 1000), step('revoke-sessions', '2026-12-05T08:00:20.000Z', 1000)] });
-    expect(durationsOf(leaver)).toEqual({});
   });
 });

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import { DAY, MINUTE, WRITES, ZONE, usePreHireHost } from '../support/pre-hire-host';
+import { serviceDurations } from '../../shared/ledger/service-durations';
+import type { EventRecord } from '../../shared/ledger/types';
 import { hrEvent, stepsOf } from '../support/tenant';
 
 /**
@@ -44,6 +46,9 @@ describe('a joiner hired days ahead', () => {
     expect(started.status).toBe('succeeded');
     expect(stepsOf(started)['enable-sign-in']).toMatchObject({ outcome: 'done' });
     expect(stepsOf(started)['issue-temporary-access-pass']).toMatchObject({ outcome: 'done' });
+    // Its service level counts from the start HR gave, not from its acceptance ten days before.
+    expect(stepsOf(started)['enable-at-start']).toMatchObject({ outcome: 'done', dueAt: start.toISOString() });
+    expect(serviceDurations(started as unknown as EventRecord).productiveSeconds).toBeLessThanOrEqual(MINUTE / 1000 + 60);
   }, 60_000);
 
   it('when the hire date is within PRE_HIRE_DAYS, then the account is made at once, sign-in off and no pass, and enabled at the start', async () => {

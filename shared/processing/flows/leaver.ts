@@ -40,7 +40,7 @@ export async function runLeaver(
 ): Promise<FlowResult> {
   const leaveAt = leaveTime(event);
   if (!phase && leaveAt.getTime() > deps.now().getTime()) {
-    await runner.run('wait-until-effective', async () => ({ outcome: 'pending', detail: `scheduled for ${leaveAt.toISOString()}` }));
+    await runner.run('wait-until-effective', async () => ({ outcome: 'pending', detail: `scheduled for ${leaveAt.toISOString()}`, dueAt: leaveAt }));
     return { schedule: { at: leaveAt, reason: `leaver is effective ${leaveAt.toISOString()}` } };
   }
   const user = await findUser(event, runner, deps);

@@ -19,13 +19,16 @@ export function datedSteps(start: HireStart, deps: Pick<ProcessingDeps, 'setting
 /** Records a dated step as waiting for its time (planned in a dry run). */
 export async function noteDated(name: string, start: HireStart, runner: StepRunner, deps: Pick<ProcessingDeps, 'settings' | 'mode'>): Promise<void> {
   const detail = datedSteps(start, deps)[name] as string;
-  await runner.run(name, async (): Promise<StepResult> => ({ outcome: deps.mode === 'plan' ? 'planned' : 'pending', detail }));
+  const dueAt = name === START_STEP ? start.startAt : start.preHireAt;
+  await runner.run(name, async (): Promise<StepResult> => ({ outcome: deps.mode === 'plan' ? 'planned' : 'pending', detail, dueAt }));
 }
 
 /** A dated step whose time came; only one recorded as waiting is marked, so a hire that never waited shows no such step. */
 export async function reachDated(name: string, detail: string, runner: StepRunner): Promise<void> {
-  if (!runner.record.steps.some((s) => s.name === name && s.outcome === 'pending')) return;
-  await runner.run(name, async () => ({ outcome: 'done', detail }));
+  const waiting = runner.record.steps.find((s) => s.name === name && s.outcome === 'pending');
+  if (!waiting) return;
+  // Keeps the time it was due: the hire's service level counts from its start, not its acceptance.
+  await runner.run(name, async () => ({ outcome: 'done', detail, ...(waiting.dueAt ? { dueAt: new Date(waiting.dueAt) } : {}) }));
 }
 
 /**
