@@ -117,8 +117,19 @@ export interface LicenceReport {
   wasteMonthlyCost: number;
   drift: { kind: string; userCount: number; sample: Sample[] }[];
   notes: string[];
-  /** Earlier audits, newest first, when the route sends them (the trend). */
-  history?: { id?: string; generatedAt: string; wasteMonthlyCost: number; monthlySpend?: number }[];
+  /** The tenant's newest audits (this one included), oldest first: the trend (shared/console/licence-trend.ts). */
+  trend: TrendPoint[];
+  /** The store holds older audits than the trend keeps. */
+  trendTruncated?: boolean;
+}
+
+export interface TrendPoint {
+  id: string;
+  generatedAt: string;
+  usersScanned: number;
+  monthlySpend?: number;
+  wasteMonthlyCost: number;
+  skus: { skuPartNumber: string; productName: string; utilisationPercent: number; consumed: number; enabled: number }[];
 }
 
 export interface Percentiles {

@@ -38,17 +38,26 @@ export interface Series {
 
 const W = 760;
 const H = 280;
-const M = { left: 72, right: 24, top: 24, bottom: 48 };
+// The right margin holds half of the last date label, which is centred on its tick.
+const M = { left: 72, right: 44, top: 24, bottom: 48 };
 
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * magnitude >= value) return step * magnitude;
+  // Steps whose quarters are round numbers, as the y axis ticks at quarters.
+  for (const step of [1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10]) if (step * magnitude >= value) return step * magnitude;
   return 10 * magnitude;
 }
 
+export interface LineOptions {
+  /** Each point's value as text beside it (default: when no series has more than 12 points; past that they collide). */
+  valueLabels?: boolean;
+  /** The y axis' top (a percentage's 100); by default the largest value with room above it for its label. */
+  max?: number;
+}
+
 /** A line per series over dated x (one tick per day, thinned past ten) and a labelled y axis. */
-export function lineChart(id: string, title: string, series: Series[], format: (v: number) => string, yTitle: string): HTMLElement {
+export function lineChart(id: string, title: string, series: Series[], format: (v: number) => string, yTitle: string, options: LineOptions = {}): HTMLElement {
   const all = series.flatMap((x) => x.points);
   if (all.length === 0) return h('figure', { id, className: 'chart' }, h('figcaption', undefined, title), h('p', undefined, 'No data for this period.'));
   const days = [...new Set(all.map((p) => p.date.slice(0, 10)))].sort();
@@ -59,7 +68,7 @@ export function lineChart(id: string, title: string, series: Series[], format: (
     const t = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
     return t1 === t0 ? M.left + (W - M.left - M.right) / 2 : M.left + ((t - t0) / (t1 - t0)) * (W - M.left - M.right);
   };
-  const top = niceMax(Math.max(...all.map((p) => p.value)));
+  const top = options.max ?? niceMax(Math.max(...all.map((p) => p.value)) * 1.1);
   const yOf = (v: number) => H - M.bottom - (v / top) * (H - M.top - M.bottom);
 
   const every = Math.ceil(days.length / 10);
@@ -69,6 +78,7 @@ export function lineChart(id: string, title: string, series: Series[], format: (
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) =>
     s('g', { className: 'tick y' }, s('line', { x1: M.left, x2: W - M.right, y1: yOf(top * f), y2: yOf(top * f), stroke: '#e0e0e0' }), s('text', { x: M.left - 8, y: yOf(top * f) + 4, 'text-anchor': 'end' }, format(top * f))),
   );
+  const labelled = options.valueLabels ?? series.every((x) => x.points.length <= 12);
   const lines = series.map((x, i) => {
     const colour = PALETTE[i % PALETTE.length] as string;
     const points = [...x.points].sort((a, b) => a.date.localeCompare(b.date));
@@ -77,7 +87,13 @@ export function lineChart(id: string, title: string, series: Series[], format: (
       { className: 'series', 'data-series': x.name },
       points.length > 1 ? s('polyline', { fill: 'none', stroke: colour, 'stroke-width': 2, points: points.map((p) => `${xOf(p.date)},${yOf(p.value)}`).join(' ') }) : null,
       ...points.map((p) =>
-        s('g', { className: 'point', 'data-series': x.name, 'data-date': p.date.slice(0, 10), 'data-value': p.value }, s('circle', { cx: xOf(p.date), cy: yOf(p.value), r: 4, fill: colour }), s('text', { x: xOf(p.date), y: yOf(p.value) - 8, 'text-anchor': 'middle', className: 'value' }, format(p.value))),
+        s(
+          'g',
+          { className: 'point', 'data-series': x.name, 'data-date': p.date.slice(0, 10), 'data-value': p.value },
+          // The hover text says what the dot is, also where its value is not printed beside it.
+          s('circle', { cx: xOf(p.date), cy: yOf(p.value), r: 4, fill: colour }, s('title', undefined, `${x.name}, ${p.date.slice(0, 10)}: ${format(p.value)}`)),
+          labelled ? s('text', { x: xOf(p.date), y: yOf(p.value) - 8, 'text-anchor': 'middle', className: 'value' }, format(p.value)) : null,
+        ),
       ),
     );
   });

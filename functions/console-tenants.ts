@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import * as z from 'zod';
 import { eventIndexFor } from '../shared/console/event-index';
 import { dayRange, MAX_DAYS, tenantKeySchema } from '../shared/console/events-view';
+import { consoleLicences } from '../shared/console/licence-trend';
 import { consoleRoute, invalid, queryOf } from '../shared/console/route';
 import { serviceLevels } from '../shared/console/service-levels';
 import { tenantsView } from '../shared/console/tenants-view';
@@ -25,15 +26,18 @@ async function tenants(): Promise<HttpResponseInit> {
 
 const tenantQuery = z.object({ tenant: tenantKeySchema.default(HOME_TENANT) }).strict();
 
-/** `GET /api/console/licences?tenant=`: the tenant's latest licence audit report, as `licence-audit/report.json` serves it. */
+/**
+ * `GET /api/console/licences?tenant=`: the tenant's latest licence audit report, as
+ * `licence-audit/report.json` serves it, with `trend`: its newest audits, dated, oldest first.
+ */
 async function licences(request: HttpRequest): Promise<HttpResponseInit> {
   const query = tenantQuery.safeParse(queryOf(request));
   if (!query.success) return invalid(query.error.issues);
   const { tenants: registry, reportStore } = services();
   if (!(await registry.lookup(query.data.tenant))) return { status: 404, jsonBody: { error: `no tenant '${query.data.tenant}' is configured` } };
-  const latest = await reportStore.forTenant(query.data.tenant).latest();
-  if (!latest) return { status: 404, jsonBody: { error: `no licence audit of '${query.data.tenant}' has run yet` } };
-  return { status: 200, jsonBody: latest };
+  const body = await consoleLicences(reportStore.forTenant(query.data.tenant));
+  if (!body) return { status: 404, jsonBody: { error: `no licence audit of '${query.data.tenant}' has run yet` } };
+  return { status: 200, jsonBody: body };
 }
 
 const levelsQuery = z.object({ tenant: tenantKeySchema.optional(), days: z.coerce.number().int().min(1).max(MAX_DAYS).default(14) }).strict();

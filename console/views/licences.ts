@@ -1,9 +1,10 @@
 import { getJson, type LicenceReport } from '../api';
 import { failure, hashOf, type ViewContext } from '../app';
-import { barChart, lineChart } from '../charts';
+import { barChart } from '../charts';
 import { h, table } from '../dom';
 import { money, when } from '../format';
 import { tenantSelect } from '../tenants-cache';
+import { trendSection } from './licence-trend';
 
 /** What the tenant pays a month for the licences in use, where the audit knows the SKU's price. */
 export function monthlySpend(report: LicenceReport): number {
@@ -38,11 +39,7 @@ export async function licencesView(ctx: ViewContext): Promise<HTMLElement> {
     barChart('utilisation', 'Utilisation per SKU', report.skus.map((s) => ({ label: s.productName, value: s.utilisationPercent, display: `${s.utilisationPercent}% (${s.consumed}/${s.enabled})`, alert: s.lowStock })), 100),
     barChart('waste', 'Monthly waste by reason', report.waste.map((w) => ({ label: w.reason, value: w.monthlyCost, display: `${money(w.monthlyCost)} · ${w.licenceCount} licences · ${w.userCount} users` })), Math.max(1, ...report.waste.map((w) => w.monthlyCost))),
   );
-  const history = report.history?.length ? report.history : [{ generatedAt: report.generatedAt, wasteMonthlyCost: report.wasteMonthlyCost }];
-  const byDay = new Map<string, number>();
-  // Oldest first; a day with several audits shows its latest.
-  for (const point of [...history].sort((a, b) => a.generatedAt.localeCompare(b.generatedAt))) byDay.set(point.generatedAt.slice(0, 10), point.wasteMonthlyCost);
-  section.append(lineChart('trend', `Monthly waste per audit day (${history.length} audit${history.length === 1 ? '' : 's'})`, [{ name: 'Monthly waste', points: [...byDay].map(([date, value]) => ({ date, value })) }], money, 'Waste per month'));
+  section.append(...trendSection(report.trend ?? [], report.trendTruncated === true));
 
   const findings = [
     ...report.waste.flatMap((w) => w.sample.map((s) => ({ finding: `Waste: ${w.reason}`, ...s }))),
