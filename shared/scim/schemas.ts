@@ -20,18 +20,22 @@ interface Attribute {
   uniqueness: 'none' | 'server' | 'global';
   subAttributes?: Attribute[];
   referenceTypes?: string[];
+  canonicalValues?: string[];
 }
 
 function attr(name: string, description: string, options: Partial<Attribute> = {}): Attribute {
   return { name, type: 'string', multiValued: false, description, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none', ...options };
 }
 
-/** The sub-attributes every multi-valued attribute of RFC 7643 §2.4 has. */
-function multiValued(name: string, description: string, extra: Attribute[] = []): Attribute {
+/**
+ * The sub-attributes every multi-valued attribute of RFC 7643 §2.4 has, with the canonical `type`
+ * values §8.7.1 lists for it (suggestions, not a constraint: another type is kept as sent, §7).
+ */
+function multiValued(name: string, description: string, types: string[], value: Partial<Attribute> = {}): Attribute {
   return attr(name, description, {
     type: 'complex',
     multiValued: true,
-    subAttributes: [attr('value', `The ${name} value.`), attr('display', 'A human-readable name.'), attr('type', 'A label: work, home, other…'), attr('primary', 'The primary value.', { type: 'boolean' }), ...extra],
+    subAttributes: [attr('value', `The ${name} value.`, value), attr('display', 'A human-readable name.'), attr('type', `A label: ${types.join(', ')}.`, { canonicalValues: types }), attr('primary', 'The primary value.', { type: 'boolean' })],
   });
 }
 
@@ -50,14 +54,17 @@ const USER_ATTRIBUTES: Attribute[] = [
   attr('locale', 'Locale for localisation.'),
   attr('timezone', 'Time zone (IANA name).'),
   attr('active', 'false: the worker has left (a leaver); true: the worker works here.', { type: 'boolean' }),
-  multiValued('emails', 'E-mail addresses.'),
-  multiValued('phoneNumbers', 'Phone numbers; type mobile becomes Entra mobilePhone.'),
-  multiValued('ims', 'Instant messaging addresses.'),
-  multiValued('photos', 'Photos (URLs).'),
+  multiValued('emails', 'E-mail addresses.', ['work', 'home', 'other']),
+  multiValued('phoneNumbers', 'Phone numbers; type mobile becomes Entra mobilePhone.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
+  multiValued('ims', 'Instant messaging addresses.', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
+  // RFC 7643 §8.7.1: a photo's value is a URL, an external reference.
+  multiValued('photos', 'Photos (URLs).', ['photo', 'thumbnail'], { type: 'reference', referenceTypes: ['external'] }),
   attr('addresses', 'Physical addresses; the work one (else the primary) gives city and country.', {
     type: 'complex',
     multiValued: true,
-    subAttributes: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type'].map((n) => attr(n, `The ${n} of the address.`)).concat(attr('primary', 'The primary address.', { type: 'boolean' })),
+    subAttributes: ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country']
+      .map((n) => attr(n, `The ${n} of the address.`))
+      .concat(attr('type', 'A label: work, home, other.', { canonicalValues: ['work', 'home', 'other'] }), attr('primary', 'The primary address.', { type: 'boolean' })),
   }),
 ];
 
