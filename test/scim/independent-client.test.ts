@@ -231,3 +231,56 @@ describe('an independent SCIM implementation (SCIMMY) provisioning a worker thro
     await eventually(() => (t.sim.userByEmployeeId('INDIE6')[0]?.accountEnabled === false ? true : undefined));
   });
 });
+
+/** SCIMMY's own verdict on a PatchOp applied to a User: the status and scimType it fails with, or none. */
+async function scimmyVerdict(message: InstanceType<typeof SCIMMY.Messages.PatchOp>, user: InstanceType<typeof User>): Promise<{ status: number; scimType?: string } | undefined> {
+  try {
+    await message.apply(user);
+    return undefined;
+  } catch (error) {
+    const { status, scimType } = error as { status: number; scimType?: string };
+    return { status: Number(status), ...(scimType ? { scimType } : {}) };
+  }
+}
+
+describe('an independent SCIM implementation (SCIMMY) judging the refusals', () => {
+  it('when a PATCH cannot be applied (a value filter that matches nothing, a path on a read-only attribute), then our status and scimType are the ones SCIMMY gives for the same PatchOp, in an Error it accepts', async () => {
+    const created = validUser(await t.home('POST', '/Users', userRequest('INDIE7')));
+    const before = validUser(await t.home('GET', `/Users/${created.id}`));
+    const verdicts: { path: string; scimmy: unknown; ours: unknown }[] = [];
+    for (const path of ['emails[type eq "home"].value', 'id']) {
+      const message = patchOp([{ op: 'replace', path, value: 'x@independent.example' }]);
+      const answer = await t.home('PATCH', `/Users/${created.id}`, plain(message));
+      validError(answer, answer.status);
+      const { status, scimType } = answer.json as { status: string; scimType?: string };
+      verdicts.push({ path, scimmy: await scimmyVerdict(message, before), ours: { status: Number(status), ...(scimType ? { scimType } : {}) } });
+    }
+    expect(verdicts.map(({ path, ours }) => ({ path, verdict: ours }))).toEqual(verdicts.map(({ path, scimmy }) => ({ path, verdict: scimmy })));
+    expect(verdicts.map((v) => v.ours)).toEqual([{ status: 400, scimType: 'noTarget' }, { status: 400, scimType: 'mutability' }]);
+  });
+
+  it('when a PATCH path is malformed, then both refuse it with 400; ours says invalidPath, as RFC 7644 §3.12 table 9 names a malformed path (SCIMMY says invalidValue)', async () => {
+    const created = validUser(await t.home('POST', '/Users', userRequest('INDIE10')));
+    const message = patchOp([{ op: 'replace', path: 'emails[type eq]', value: 'x@independent.example' }]);
+    expect(await scimmyVerdict(message, validUser(await t.home('GET', `/Users/${created.id}`)))).toMatchObject({ status: 400 });
+    const answer = await t.home('PATCH', `/Users/${created.id}`, plain(message));
+    validError(answer, 400);
+    expect(answer.json.scimType).toBe('invalidPath');
+  });
+
+  it('when a User it built takes an externalId or a userName another User has, then an Error SCIMMY accepts: 409 uniqueness (RFC 7644 §3.3)', async () => {
+    validUser(await t.home('POST', '/Users', userRequest('INDIE8')));
+    validError(await t.home('POST', '/Users', userRequest('INDIE8')), 409);
+    validError(await t.home('POST', '/Users', userRequest('INDIE9', { userName: 'indie8@independent.example' })), 409);
+    expect((await t.home('POST', '/Users', userRequest('INDIE8'))).json.scimType).toBe('uniqueness');
+  });
+
+  it('when a filter is not SCIM filter grammar (SCIMMY cannot parse it either), then an Error SCIMMY accepts: 400 invalidFilter', async () => {
+    for (const broken of ['(userName eq "x"', 'userName zz "x"', 'emails[type eq "work"']) {
+      expect(() => new SCIMMY.Types.Filter(broken)).toThrow();
+      const answer = await t.home('GET', `/Users?filter=${encodeURIComponent(broken)}`);
+      validError(answer, 400);
+      expect({ broken, scimType: answer.json.scimType }).toEqual({ broken, scimType: 'invalidFilter' });
+    }
+  });
+});
