@@ -4,7 +4,7 @@ import { batchItemHeaders } from './batch';
 import { retryAfterMs } from './errors';
 import type { GraphGovernor, ResponseSignal } from './governor';
 import { estimateResourceUnits } from './resource-units';
-import { scopeKey, serviceScopeOf } from './service-scope';
+import { requestKey, scopeKey, serviceScopeOf } from './service-scope';
 
 /**
  * Marks a request whose write token was taken beforehand (`GraphGovernor.reserveWrite`). Only
@@ -28,9 +28,11 @@ export function isWriteRequest(method: string | undefined, url: string, body: un
 
 const isBatch = (url: string): boolean => /\/\$batch(\?|$)/.test(url);
 
-function batchRequests(body: unknown): Array<{ id?: unknown; method?: string }> | undefined {
+type BatchRequest = { id?: unknown; method?: string; url?: unknown };
+
+function batchRequests(body: unknown): BatchRequest[] | undefined {
   try {
-    const { requests } = JSON.parse(String(body)) as { requests?: Array<{ id?: unknown; method?: string }> };
+    const { requests } = JSON.parse(String(body)) as { requests?: BatchRequest[] };
     return Array.isArray(requests) ? requests : undefined;
   } catch {
     return undefined;
@@ -40,11 +42,14 @@ function batchRequests(body: unknown): Array<{ id?: unknown; method?: string }> 
 /**
  * What a response told the governor. A `$batch` envelope is 200 even when Graph throttled items
  * in it, each with its own Retry-After (https://learn.microsoft.com/graph/throttling#throttling-and-batching),
- * so its items are read too: a throttled item is reported like a 429 of its own — one cut, and
- * the gate closed until the longest item's Retry-After, after which the caller asks it again.
+ * so its items are read too: a throttled item is reported like a 429 of its own, each item held
+ * until its own Retry-After (the caller asks it again on its own), and the envelope's signal is
+ * a 429 with the longest of them, which closes the tenant's gate only if the items show the
+ * budget spent (governor.ts).
  */
-async function signalOf(response: Response | undefined, isWrite: boolean, url: string, body: unknown): Promise<ResponseSignal> {
+async function signalOf(response: Response | undefined, isWrite: boolean, method: string | undefined, url: string, body: unknown): Promise<ResponseSignal> {
   const signal = headerSignal(response?.status ?? 0, isWrite, response?.headers);
+  if (signal.status === 429 && !isBatch(url)) return { ...signal, refused: [{ key: requestKey(method, url), ...retryOf(signal) }] };
   if (!response?.ok || !isBatch(url)) return signal;
   let items: Array<{ id?: unknown; status?: unknown; headers?: unknown }>;
   try {
@@ -53,20 +58,31 @@ async function signalOf(response: Response | undefined, isWrite: boolean, url: s
   } catch {
     return signal; // unreadable: the SDK's own parse of it fails the call
   }
-  const methods = new Map((batchRequests(body) ?? []).map((r) => [String(r.id), (r.method ?? 'GET').toUpperCase()]));
-  const answers = items.map((item) => headerSignal(Number(item.status), methods.get(String(item.id)) !== 'GET', batchItemHeaders(item)));
+  const sent = new Map((batchRequests(body) ?? []).map((r) => [String(r.id), r]));
+  const methodOf = (item: { id?: unknown }) => (sent.get(String(item.id))?.method ?? 'GET').toUpperCase();
+  const answers = items.map((item) => ({ item, ...headerSignal(Number(item.status), methodOf(item) !== 'GET', batchItemHeaders(item)) }));
   const throttled = answers.filter((a) => a.status === 429);
   const pressure = Math.max(signal.limitPercentage ?? 0, ...answers.map((a) => a.limitPercentage ?? 0));
   if (throttled.length === 0) return { ...signal, ...(pressure > 0 ? { limitPercentage: pressure } : {}) };
   const waits = throttled.map((a) => a.retryAfterMs).filter((w): w is number => w !== undefined);
+  const itemUrl = (item: { id?: unknown }) => sent.get(String(item.id))?.url;
   return {
     status: 429,
     isWrite: throttled.some((a) => a.isWrite),
     ...(waits.length > 0 ? { retryAfterMs: Math.max(...waits) } : {}),
+    ...(pressure > 0 ? { limitPercentage: pressure } : {}),
     ...appWideOf(throttled),
     ...(throttled.some((a) => a.writeBudgetSpent) ? { writeBudgetSpent: true } : {}),
+    ...(throttled.some((a) => a.tenantBudgetSpent) ? { tenantBudgetSpent: true } : {}),
+    refused: throttled.flatMap((a) => {
+      const target = itemUrl(a.item);
+      return typeof target === 'string' ? [{ key: requestKey(methodOf(a.item), target), ...retryOf(a) }] : [];
+    }),
+    ...(answers.some((a) => a.status !== 429 && a.status < 500) ? { partlyAnswered: true } : {}),
   };
 }
+
+const retryOf = (signal: ResponseSignal): { retryAfterMs?: number } => (signal.retryAfterMs !== undefined ? { retryAfterMs: signal.retryAfterMs } : {});
 
 /** A batch's throttled items are the app's limit only if every one of them says so; `all` if any does. */
 function appWideOf(throttled: ResponseSignal[]): Pick<ResponseSignal, 'appWide'> {
@@ -86,6 +102,7 @@ function headerSignal(status: number, isWrite: boolean, headers: Headers | undef
     isWrite,
     ...(who === 'application' ? { appWide: limit === 'write' ? ('writes' as const) : ('all' as const) } : {}),
     ...(who && who !== 'application' && limit === 'write' ? { writeBudgetSpent: true } : {}),
+    ...(who && who !== 'application' ? { tenantBudgetSpent: true } : {}),
     ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
     ...(percentage && Number.isFinite(Number(percentage)) ? { limitPercentage: Number(percentage) } : {}),
   };
@@ -108,11 +125,12 @@ export class GovernorMiddleware implements Middleware {
     const reservation = context.middlewareControl?.getMiddlewareOptions(ReservedWrite) as ReservedWrite | undefined;
     const reserved = isWrite && reservation !== undefined && !reservation.used;
     if (reservation) reservation.used = true;
-    const release = await this.governor.acquire(isWrite, reserved, estimateResourceUnits(context.options?.method, url, context.options?.body), scope);
+    const method = context.options?.method;
+    const release = await this.governor.acquire(isWrite, reserved, estimateResourceUnits(method, url, context.options?.body), scope, requestKey(method, url));
     try {
       await this.nextMiddleware?.execute(context);
     } finally {
-      release(await signalOf(context.response, isWrite, url, context.options?.body));
+      release(await signalOf(context.response, isWrite, method, url, context.options?.body));
     }
   }
 

@@ -7,9 +7,14 @@ import type { AppShare, AppWideLimit } from './app-budget';
  * Graph's identity limits are per app and tenant: a resource-unit budget per 10 s and 3,000
  * writes per 150 s. Writes are the ceiling for lifecycle work, so they are paced by a token
  * bucket at a known rate; everything else is bounded by an AIMD concurrency window (additive
- * increase while Graph answers, halved on a 429), and a 429's `Retry-After` closes a gate for
- * every request of the tenant, not only the one that was refused — the others would be refused
- * too. When several instances share a tenant, each has its own governor: their combined rate
+ * increase while Graph answers, halved when the tenant's budget is spent). A 429 that shows the
+ * budget spent — its `x-ms-throttle-scope` names the tenant's budget, its
+ * `x-ms-throttle-limit-percentage` is near 1, or it is one of a spell of 429s with nothing answered
+ * between — closes a gate for every request of the tenant until its `Retry-After`: the others
+ * would be refused too. A lone 429 that names none is Graph busy, not our budget; it holds only
+ * the refused request until its Retry-After, as Graph asks (https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling),
+ * and the tenant's other requests go on. A cut write rate recovers with time, whether or not
+ * writes are accepted meanwhile. When several instances share a tenant, each has its own governor: their combined rate
  * overshoots, Graph answers 429 and every instance cuts its write rate multiplicatively, so
  * they settle on shares of the budget (docs/benchmarks.md, "Scale-out"). Every tenant governor
  * of the process also passes the app's budget across tenants (`app`, app-budget.ts).
@@ -49,17 +54,41 @@ export interface ResponseSignal {
   /**
    * A 429 whose scope says this tenant's write budget is spent (`Tenant_Application/Write`,
    * `Tenant/Write`): only then is the write rate cut. A 429 without one is the service under load
-   * ("429 … even when the limits are not reached", throttling-limits): its Retry-After and a
-   * smaller window answer it; cutting the write rate for it would starve the tenant for nothing.
+   * ("429 … even when the limits are not reached", throttling-limits): alone, it holds only the
+   * request it refused; in a spell, the gate and a smaller window answer it. Cutting the write
+   * rate for it starved the tenant for nothing (the soak, issue 18).
    */
   writeBudgetSpent?: boolean;
+  /** A 429 whose `x-ms-throttle-scope` names a budget of this tenant (`Tenant_Application/…`, `Tenant/…`), reads or writes. */
+  tenantBudgetSpent?: boolean;
+  /** The requests a 429 refused (`requestKey`, service-scope.ts; a `$batch`'s throttled items), each held until its own Retry-After. */
+  refused?: Array<{ key: string; retryAfterMs?: number }>;
+  /** A `$batch` some of whose items Graph answered although others were throttled: the budget was not spent for those. */
+  partlyAnswered?: boolean;
 }
 
 const MIN_WRITE_RATE = 0.5;
 const DECREASE_COOLDOWN_MS = 1_000;
 const DEFAULT_RETRY_AFTER_MS = 1_000;
-/** After a cut to 70 %, about 20 s of accepted writes at any rate bring it back (0.3 / 20). */
-const RATE_RECOVERY_PER_WRITE = 0.015;
+/**
+ * Share of the ceiling the write rate regains per second once the gate is open: a cut to 70 % is
+ * back in 20 s, the 0.5/s floor (of 19.5) in about 65 s. Per second, not per accepted write: at a
+ * low rate, few writes are accepted, and recovery per write kept a cut tenant cut (the soak, issue 18).
+ */
+const RATE_RECOVERY_PER_SECOND = 0.015;
+/**
+ * How many 429s in a row, nothing answered between, are taken for a spent budget although none
+ * names it. A spent budget refuses every request until it frees, so the requests in flight all
+ * come back 429 together; Graph busy refuses some at random, and at 10 % of answers three in a
+ * row happen once in a thousand answers (about once a minute at this app's rate).
+ */
+const SPELL_LENGTH = 3;
+/** A 429 this long after the last one starts a new count: the spell was over. */
+const SPELL_GAP_MS = 2_000;
+/** `x-ms-throttle-limit-percentage` from here up on a 429 says the budget is what refused it (Graph sends it above 0.8). */
+const BUDGET_PRESSURE = 0.9;
+/** Held requests remembered at most; a refused request is retried within seconds, so more means keys nobody asks again. */
+const MAX_HELD = 10_000;
 
 export class GraphGovernor {
   private readonly now: () => number;
@@ -76,6 +105,11 @@ export class GraphGovernor {
   private gateUntil = 0;
   /** Gates of the other Graph services' scopes, by scope key (service-scope.ts). */
   private readonly scopeGates = new Map<string, number>();
+  /** Requests refused by a 429 that named no spent budget, held until their own Retry-After, by `requestKey`. */
+  private readonly held = new Map<string, number>();
+  private spell = 0;
+  private lastSpellAt = -Infinity;
+  private recoveredAt: number;
   private lastDecrease = -Infinity;
   private throttled = 0;
   private readonly tokenWaiters: (() => void)[] = [];
@@ -92,6 +126,7 @@ export class GraphGovernor {
     this.burst = Math.max(1, options.writeBurst ?? Math.ceil(options.writesPerSecond / 4));
     this.tokens = this.burst;
     this.refilledAt = this.now();
+    this.recoveredAt = this.refilledAt;
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 32);
     this.window = Math.min(this.maxConcurrency, Math.max(1, options.initialConcurrency ?? 8));
   }
@@ -99,11 +134,13 @@ export class GraphGovernor {
   /**
    * Waits until the request may go: the gate is open, a concurrency slot is free, the app's
    * budget has its resource units (Graph's estimated cost) and, for a write, a write token is
-   * taken (unless the caller already holds one from `reserveWrite`). The returned function must
-   * be called with what the response said.
+   * taken (unless the caller already holds one from `reserveWrite`). A request refused before
+   * (`key`, the same `requestKey`) first waits for its own Retry-After, holding no token or slot
+   * meanwhile. The returned function must be called with what the response said.
    */
-  async acquire(isWrite: boolean, writeAlreadyReserved = false, resourceUnits = 1, scope = 'directory'): Promise<(signal: ResponseSignal) => void> {
+  async acquire(isWrite: boolean, writeAlreadyReserved = false, resourceUnits = 1, scope = 'directory', key?: string): Promise<(signal: ResponseSignal) => void> {
     if (scope !== 'directory') return this.acquireOutsideDirectory(scope);
+    if (key !== undefined) await this.waitForOwnRetry(key);
     if (isWrite && !writeAlreadyReserved) await this.reserveWrite();
     await new Promise<void>((resolve) => {
       this.slotWaiters.push(resolve);
@@ -119,6 +156,22 @@ export class GraphGovernor {
       this.observe(signal);
       this.wake();
     };
+  }
+
+  private async waitForOwnRetry(key: string): Promise<void> {
+    const until = this.held.get(key);
+    if (until === undefined) return;
+    const wait = until - this.now();
+    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(wait)).unref?.());
+    if (this.held.get(key) === until) this.held.delete(key);
+  }
+
+  private hold(refused: ResponseSignal['refused'], now: number): void {
+    for (const { key, retryAfterMs } of refused ?? []) {
+      this.held.set(key, Math.max(this.held.get(key) ?? 0, now + (retryAfterMs ?? DEFAULT_RETRY_AFTER_MS)));
+    }
+    if (this.held.size <= MAX_HELD) return;
+    for (const [key, until] of this.held) if (until <= now || this.held.size > MAX_HELD) this.held.delete(key);
   }
 
   /**
@@ -166,6 +219,7 @@ export class GraphGovernor {
   }
 
   snapshot(): GovernorSnapshot {
+    this.refill(this.now());
     return {
       concurrency: Math.floor(this.window),
       inFlight: this.inFlight,
@@ -186,6 +240,8 @@ export class GraphGovernor {
     }
     if (signal.status === 429) {
       this.throttled++;
+      this.hold(signal.refused, now);
+      if (!this.budgetSpent(signal, now)) return; // Graph busy: the refused request waits, the tenant does not
       this.gateUntil = Math.max(this.gateUntil, now + (signal.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
       // Requests already in flight when the budget ran out come back 429 together: one cut per
       // spell, not one per response.
@@ -199,22 +255,38 @@ export class GraphGovernor {
       }
       return;
     }
+    if (signal.status < 500) this.spell = 0; // answered: whatever refused the others, it was not a spent budget
     const pressure = signal.limitPercentage ?? 0;
     if (pressure >= 1 && now - this.lastDecrease >= DECREASE_COOLDOWN_MS) {
       this.lastDecrease = now;
       this.window = Math.max(1, this.window * 0.8);
-    } else if (pressure < 0.9) {
+    } else if (pressure < BUDGET_PRESSURE) {
       this.window = Math.min(this.maxConcurrency, this.window + 1 / this.window);
     }
-    if (signal.isWrite && signal.status < 500 && this.rate < this.maxRate) {
-      this.refill(now);
-      this.rate = Math.min(this.maxRate, this.rate + RATE_RECOVERY_PER_WRITE);
+  }
+
+  /**
+   * Whether a 429 says the tenant's budget is spent: its scope names it, its limit percentage is
+   * near 1, or it is the SPELL_LENGTH-th 429 in a row. A `$batch` whose other items were answered
+   * ends a spell like an answer.
+   */
+  private budgetSpent(signal: ResponseSignal, now: number): boolean {
+    if (signal.partlyAnswered) this.spell = 0;
+    else {
+      if (now - this.lastSpellAt > SPELL_GAP_MS) this.spell = 0;
+      this.spell++;
+      this.lastSpellAt = now;
     }
+    return signal.tenantBudgetSpent === true || signal.writeBudgetSpent === true || (signal.limitPercentage ?? 0) >= BUDGET_PRESSURE || this.spell >= SPELL_LENGTH;
   }
 
   private refill(now: number): void {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
     this.refilledAt = now;
+    // A cut rate regains ground from when the gate opened: while it is closed nothing is learnt.
+    const from = Math.max(this.recoveredAt, this.gateUntil);
+    if (now > from && this.rate < this.maxRate) this.rate = Math.min(this.maxRate, this.rate + ((now - from) / 1000) * this.maxRate * RATE_RECOVERY_PER_SECOND);
+    this.recoveredAt = Math.max(this.recoveredAt, now);
   }
 
   /**

@@ -9,6 +9,9 @@ function clock(start = 1_000_000) {
 
 const ok = { status: 200, isWrite: false };
 
+const settledWithin = async (promise: Promise<unknown>, ms: number): Promise<boolean> =>
+  Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
 describe('GraphGovernor', () => {
   it('when writes arrive faster than the budget, then they go at the configured rate after the burst', async () => {
     const governor = new GraphGovernor({ writesPerSecond: 50, writeBurst: 5 });
@@ -66,17 +69,36 @@ describe('GraphGovernor', () => {
     expect(after.throttled).toBe(1);
   });
 
-  it('when a 429 names no spent budget (the service under load), then the gate and the window answer it but the write rate stays', async () => {
+  it('when a 429 names no spent budget (the service under load) and Graph answers between, then the gate, the window and the write rate stay and only the refused request waits for its Retry-After', async () => {
     const time = clock();
     const governor = new GraphGovernor({ writesPerSecond: 20, initialConcurrency: 16, maxConcurrency: 32, now: time.now });
+    const refused = { status: 429, isWrite: true, retryAfterMs: 1_000, refused: [{ key: 'PATCH /users/u1', retryAfterMs: 1_000 }] };
     for (let i = 0; i < 5; i++) {
-      (await governor.acquire(true))({ status: 429, isWrite: true, retryAfterMs: 1_000 });
+      (await governor.acquire(true, false, 1, 'directory', 'PATCH /users/u1'))(refused);
+      (await governor.acquire(false))(ok);
       time.advance(1_500);
     }
-    expect(governor.snapshot()).toMatchObject({ writesPerSecond: 20, throttled: 5, concurrency: 1 });
+    (await governor.acquire(true, false, 1, 'directory', 'PATCH /users/u1'))(refused);
+    expect(governor.snapshot()).toMatchObject({ writesPerSecond: 20, throttled: 6, gateOpensInMs: 0 });
+    expect(governor.snapshot().concurrency).toBeGreaterThanOrEqual(16);
+    expect(await settledWithin(governor.acquire(true, false, 1, 'directory', 'PATCH /users/u2'), 200)).toBe(true);
+    expect(await settledWithin(governor.acquire(true, false, 1, 'directory', 'PATCH /users/u1'), 200)).toBe(false);
   });
 
-  it('when several 429s come back from one spell, then the window is cut once, not once per response', async () => {
+  it('when the write rate was cut for a spent write budget, then it recovers with time once the gate opens, though no write is accepted meanwhile', async () => {
+    const time = clock();
+    const governor = new GraphGovernor({ writesPerSecond: 20, now: time.now });
+    (await governor.acquire(true))({ status: 429, isWrite: true, retryAfterMs: 2_000, writeBudgetSpent: true });
+    expect(governor.snapshot().writesPerSecond).toBeCloseTo(14, 5);
+    time.advance(2_000); // the gate: nothing learnt while it is closed
+    expect(governor.snapshot().writesPerSecond).toBeCloseTo(14, 5);
+    time.advance(10_000);
+    expect(governor.snapshot().writesPerSecond).toBeCloseTo(17, 5);
+    time.advance(10_000);
+    expect(governor.snapshot().writesPerSecond).toBe(20);
+  });
+
+  it('when several 429s come back in a spell (nothing answered between), then it is taken for a spent budget and the window is cut once per spell, not once per response', async () => {
     const time = clock();
     const governor = new GraphGovernor({ writesPerSecond: 20, initialConcurrency: 16, maxConcurrency: 32, now: time.now });
     const releases = await Promise.all([governor.acquire(false), governor.acquire(false), governor.acquire(false)]);
