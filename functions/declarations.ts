@@ -2,6 +2,7 @@ import type { FunctionDeclaration } from '../shared/hosting/function-declaration
 import { customStepCallbackFunction } from './callbacks';
 import { consoleApprovalDecisionFunction, consoleApprovalsFunction } from './console-approvals';
 import { consoleEventsFunction, consoleMeFunction, consoleWorkerFunction } from './console-events';
+import { consoleIndexBackfillFunction } from './console-index';
 import { consoleReleaseFunction, consoleReplayFunction, consoleStuckFunction } from './console-stuck';
 import { consoleLicencesFunction, consoleServiceLevelsFunction, consoleTenantsFunction } from './console-tenants';
 import { consoleAssetFunction, consolePageFunction } from './console-page';
@@ -42,7 +43,7 @@ export const functionDeclarations: readonly FunctionDeclaration[] = [
   scimFunction, tenantScimFunction,
   hrReportPollFunction, hrReportRunFunction, hrReportReleaseFunction, hrReportStatusFunction,
   consoleApprovalsFunction, consoleApprovalDecisionFunction,
-  consoleMeFunction, consoleEventsFunction, consoleWorkerFunction,
+  consoleMeFunction, consoleEventsFunction, consoleWorkerFunction, consoleIndexBackfillFunction,
   consoleStuckFunction, consoleReplayFunction, consoleReleaseFunction,
   consoleTenantsFunction, consoleLicencesFunction, consoleServiceLevelsFunction,
   consolePageFunction, consoleAssetFunction,

@@ -68,6 +68,8 @@ export interface EventPage {
 export interface EventIndex {
   /** Records the record's current summary (create or newer only); `source`: the event's. */
   put(record: EventRecord, source: string): Promise<void>;
+  /** Indexes a record the index has never seen (its source unknown); false when it was already indexed. */
+  backfill(record: EventRecord): Promise<boolean>;
   /** Newest first, at most `limit`. */
   query(query: EventQuery, limit: number, after?: string): Promise<EventPage>;
   /** Every indexed row of the range matching `query`, at most `max` (the caller says it stopped). */
@@ -230,13 +232,30 @@ export class TableEventIndex implements EventIndex {
         if (isStatus(error, 409)) continue;
         throw error;
       }
-      await this.table
-        .createEntity({ partitionKey: workerPartition(record.employeeKey), rowKey: record.eventId, acceptedAt: record.acceptedAt, tenantId: record.tenantId })
-        .catch((error: unknown) => {
-          if (!isStatus(error, 409)) throw error;
-        });
+      await this.putWorkerRow(record);
       return;
     }
+  }
+
+  async backfill(record: EventRecord): Promise<boolean> {
+    await this.ensureTable();
+    try {
+      // Create only: a row the live path wrote knows the source, and is as new as the record or newer.
+      await this.table.createEntity<IndexRow>(toRow(record, ''));
+    } catch (error) {
+      if (isStatus(error, 409)) return false;
+      throw error;
+    }
+    await this.putWorkerRow(record);
+    return true;
+  }
+
+  private async putWorkerRow(record: EventRecord): Promise<void> {
+    await this.table
+      .createEntity({ partitionKey: workerPartition(record.employeeKey), rowKey: record.eventId, acceptedAt: record.acceptedAt, tenantId: record.tenantId })
+      .catch((error: unknown) => {
+        if (!isStatus(error, 409)) throw error;
+      });
   }
 
   async query(query: EventQuery, limit: number, after?: string): Promise<EventPage> {

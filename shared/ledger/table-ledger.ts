@@ -172,6 +172,21 @@ export class TableLedger implements Ledger {
     }
   }
 
+  /**
+   * One page of event records in table order, for a pass over all of them (the console's index
+   * backfill); `next` continues it. The filter is on the row key alone: a scan of the table.
+   */
+  async eventRecordPage(pageSize: number, continuationToken?: string): Promise<{ records: EventRecord[]; next?: string }> {
+    await this.ensureTable();
+    const { odata } = tablesSdk();
+    const pages = this.table
+      .listEntities<EventEntity>({ queryOptions: { filter: odata`RowKey eq ${EVENT_ROW}`, select: ['recordJson'] } })
+      .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
+    const page = await pages.next();
+    if (page.done) return { records: [] };
+    return { records: page.value.map(fromEntity), ...(page.value.continuationToken ? { next: page.value.continuationToken } : {}) };
+  }
+
   private async readLane(employeeKey: string): Promise<TableEntityResult<{ laneJson: string }> | undefined> {
     try {
       return await this.table.getEntity<{ laneJson: string }>(lanePartition(employeeKey), LANE_ROW);
