@@ -4,7 +4,7 @@ import type { ProcessingDeps } from './deps';
 import { toStepFailure } from './failures';
 import type { FlowResult } from './flows/flow-result';
 import { runAccessChange } from './flows/access';
-import { runJoiner } from './flows/joiner';
+import { followWaitingHire, runJoiner } from './flows/joiner';
 import { runLeaver } from './flows/leaver';
 import { runMover } from './flows/mover';
 import { runRehire } from './flows/rehire';
@@ -110,9 +110,13 @@ async function runFlow(event: LifecycleEvent, runner: StepRunner, deps: Processi
       if (!phase) await cancelPendingHire(event, runner, deps);
       return runLeaver(event, runner, deps, phase, options.release);
     }
-    case 'rehire':
+    case 'rehire': {
+      // A rehire while a future-dated hire of the worker waits is HR sending them again: it goes into the hire, so nothing is enabled before the start.
+      const followed = event.restore ? undefined : await followWaitingHire(event, runner, deps);
+      if (followed) return followed;
       await runRehire(event, runner, deps);
       return {};
+    }
     case 'access':
       await runAccessChange(event, runner, deps);
       return {};

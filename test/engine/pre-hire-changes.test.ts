@@ -77,6 +77,31 @@ describe('a hire date moved before the start', () => {
   }, 90_000);
 });
 
+describe('a rehire for a worker whose hire waits', () => {
+  it('when HR sends a rehire before and after the account exists, then it goes into the hire: nothing is enabled and no pass issued before the start, and the start enables it once', async () => {
+    const day = hireDay(10);
+    const { preHire, start } = startOf(day);
+    await post(joiner('PH-650', day));
+    await post(hrEvent('rehire', { employeeId: 'PH-650', givenName: 'Pre', surname: 'HirePH-650', country: 'GB', department: 'Finance', hireDate: day }, { eventId: 'prehire-rehire-PH-650-a' }));
+    const first = await statusOf('prehire-rehire-PH-650-a');
+    expect(first.status).toBe('succeeded');
+    expect(stepsOf(first)['follow-pending-hire']).toMatchObject({ outcome: 'done' });
+    expect(accountOf('PH-650')).toBeUndefined();
+
+    await at(new Date(preHire.getTime() + MINUTE));
+    expect(accountOf('PH-650')).toMatchObject({ accountEnabled: false, department: 'Finance' });
+    await post(hrEvent('rehire', { employeeId: 'PH-650', givenName: 'Pre', surname: 'HirePH-650', country: 'GB', department: 'Legal', hireDate: day }, { eventId: 'prehire-rehire-PH-650-b' }));
+    expect((await statusOf('prehire-rehire-PH-650-b')).status).toBe('succeeded');
+    expect(accountOf('PH-650')).toMatchObject({ accountEnabled: false, department: 'Legal' });
+    expect(passesFor(accountOf('PH-650')?.userPrincipalName)).toEqual([]);
+
+    await at(new Date(start.getTime() + MINUTE));
+    expect(accountOf('PH-650')?.accountEnabled).toBe(true);
+    expect(passesFor(accountOf('PH-650')?.userPrincipalName)).toHaveLength(1);
+    expect(t.sim.userByEmployeeId('PH-650')).toHaveLength(1);
+  }, 90_000);
+});
+
 describe('a hire cancelled before the start', () => {
   it('when a leaver comes after the account was made and before the start, then the joiner ends skipped, the account stays off and is offboarded, and the start enables nothing', async () => {
     const times = startOf(hireDay(10));

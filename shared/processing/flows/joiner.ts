@@ -1,4 +1,5 @@
 import type { LifecycleEvent } from '../../domain/events';
+import type { PendingHire } from '../../ledger/types';
 import type { DirectoryUser } from '../../graph/users';
 import { accountReadsFor, newAccountReads, type AccountReads } from '../account-reads';
 import type { ProcessingDeps } from '../deps';
@@ -30,16 +31,27 @@ export async function runJoiner(event: LifecycleEvent, runner: StepRunner, deps:
   const onboard = (joiner: LifecycleEvent, existing: DirectoryUser | undefined, stage: OnboardStage) => onboardAccount(joiner, existing, stage, runner, deps);
   const pending = await readPendingHire(event, deps.ledger);
   if (pending?.eventId === event.eventId) return runCarrier(pending, runner, deps, onboard);
-  if (awaitsStart(pending)) {
-    const followed = await followAsLaterJoiner(event, pending, runner, deps, onboard);
-    if (followed) return followed;
-  }
+  const followed = await followWaitingHire(event, runner, deps, pending);
+  if (followed) return followed;
   const existing = await findUser(event, runner, deps);
   const start = existing ? undefined : hireStart(event, deps.settings);
   if (start && start.startAt.getTime() > deps.now().getTime()) {
     return runCarrier(await registerHire(event, deps.ledger, deps.now()), runner, deps, onboard, { user: undefined });
   }
   return onboardAccount(event, existing, 'now', runner, deps);
+}
+
+/**
+ * HR sending a worker again — a joiner, or a rehire — while a future-dated hire of theirs waits: the
+ * event goes into the hire, and an account the hire made is reconciled with sign-in off, so nothing
+ * is enabled and no pass issued before the start. Undefined when no hire waits (or its carrier can
+ * no longer act, so this event carries it: a joiner only).
+ */
+export async function followWaitingHire(event: LifecycleEvent, runner: StepRunner, deps: ProcessingDeps, known?: PendingHire): Promise<HireResult | undefined> {
+  const pending = known ?? (await readPendingHire(event, deps.ledger));
+  if (!awaitsStart(pending) || pending.eventId === event.eventId) return undefined;
+  const onboard = (joiner: LifecycleEvent, existing: DirectoryUser | undefined, stage: OnboardStage) => onboardAccount(joiner, existing, stage, runner, deps);
+  return followAsLaterJoiner(event, pending, runner, deps, onboard);
 }
 
 async function onboardAccount(event: LifecycleEvent, existing: DirectoryUser | undefined, stage: OnboardStage, runner: StepRunner, deps: ProcessingDeps): Promise<FlowResult> {
