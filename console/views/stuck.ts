@@ -9,14 +9,16 @@ export const isHoldReason = (reason: string): boolean => reason.startsWith('mass
 
 type Action = 'replay' | 'release';
 
-/** One request per queue: the route takes a queue and the message ids on it. */
-async function act(action: Action, items: DeadLetterItem[]): Promise<boolean> {
+const MAX_COMMENT = 500;
+
+/** One request per queue: the route takes a queue and the message ids on it. A release carries its comment (why). */
+async function act(action: Action, items: DeadLetterItem[], comment?: string): Promise<boolean> {
   const byQueue = new Map<string, DeadLetterItem[]>();
   for (const item of items) byQueue.set(item.queue, [...(byQueue.get(item.queue) ?? []), item]);
   try {
     let done = 0;
     for (const [queue, list] of byQueue) {
-      const result = await postJson<Record<string, unknown>>(`dead-letters/${action}`, { queue, messageIds: list.map((i) => i.messageId) });
+      const result = await postJson<Record<string, unknown>>(`dead-letters/${action}`, { queue, messageIds: list.map((i) => i.messageId), ...(comment ? { comment } : {}) });
       done += Number(result[action === 'replay' ? 'replayed' : 'released'] ?? list.length);
     }
     notify(`${action === 'replay' ? 'Replayed' : 'Released'} ${done} message${done === 1 ? '' : 's'}.`);
@@ -28,9 +30,9 @@ async function act(action: Action, items: DeadLetterItem[]): Promise<boolean> {
 }
 
 /** Bulk by reason: the route picks the dead letters with that reason itself, including any not listed here. */
-async function actOnReason(action: Action, reason: string, tenant: string): Promise<boolean> {
+async function actOnReason(action: Action, reason: string, tenant: string, comment?: string): Promise<boolean> {
   try {
-    const result = await postJson<Record<string, unknown>>(`dead-letters/${action}`, { reason, ...(tenant ? { tenant } : {}) });
+    const result = await postJson<Record<string, unknown>>(`dead-letters/${action}`, { reason, ...(tenant ? { tenant } : {}), ...(comment ? { comment } : {}) });
     const n = Number(result[action === 'replay' ? 'replayed' : 'released'] ?? 0);
     notify(`${action === 'replay' ? 'Replayed' : 'Released'} ${n} message${n === 1 ? '' : 's'} with reason ${reason}.`);
     return true;
@@ -62,8 +64,25 @@ export async function stuckView(ctx: ViewContext): Promise<HTMLElement> {
   stuck.deadLetters.forEach((group, g) => {
     const hold = group.releasable ?? isHoldReason(group.reason);
     const boxes: { box: HTMLInputElement; item: DeadLetterItem }[] = [];
+    // A release approves each held leaver: the route records this comment with the operator's name in each event's record.
+    const comment = hold ? h('textarea', { id: `release-comment-${g}`, name: 'comment', rows: 2, maxlength: MAX_COMMENT, required: true, disabled: !operator, 'aria-describedby': `release-comment-${g}-hint` }) : null;
+    /** The release's comment, or undefined after saying one is needed; a replay needs none. */
+    const why = (action: Action): string | undefined | false => {
+      if (action === 'replay' || !comment) return false;
+      const text = comment.value.trim();
+      if (text) return text;
+      comment.setAttribute('aria-invalid', 'true');
+      comment.focus();
+      notify('A comment is needed to release: say why these leavers are genuine.', 'error');
+      return undefined;
+    };
+    const run = async (action: Action, go: (comment?: string) => Promise<boolean>) => {
+      const text = why(action);
+      if (text === undefined) return;
+      if (await go(text || undefined)) reload();
+    };
     const rowButton = (action: Action, item: DeadLetterItem, label: string) =>
-      h('button', { type: 'button', className: action, 'data-action': action, 'data-message-id': item.messageId, 'aria-label': `${label} ${item.employeeId} (${item.eventId})`, disabled: !operator, onclick: async () => { if (await act(action, [item])) reload(); } }, label);
+      h('button', { type: 'button', className: action, 'data-action': action, 'data-message-id': item.messageId, 'data-event-id': item.eventId, 'aria-label': `${label} ${item.employeeId} (${item.eventId})`, disabled: !operator, onclick: () => run(action, (c) => act(action, [item], c)) }, label);
     const rows = group.items.map((item, i) => {
       const box = h('input', { type: 'checkbox', id: `select-${g}-${i}`, 'data-message-id': item.messageId, disabled: !operator });
       boxes.push({ box, item });
@@ -82,13 +101,13 @@ export async function stuckView(ctx: ViewContext): Promise<HTMLElement> {
     });
     const selected = () => boxes.filter((b) => b.box.checked).map((b) => b.item);
     const bulk = (action: Action, label: string) =>
-      h('button', { type: 'button', 'data-bulk': action, disabled: !operator, onclick: async () => {
+      h('button', { type: 'button', 'data-bulk': action, disabled: !operator, onclick: () => {
         const items = selected();
         if (!items.length) return notify('Select at least one dead letter first.', 'error');
-        if (await act(action, items)) reload();
+        return run(action, (c) => act(action, items, c));
       } }, label);
     const byReason = (action: Action, label: string) =>
-      h('button', { type: 'button', 'data-reason-action': action, disabled: !operator, onclick: async () => { if (await actOnReason(action, group.reason, tenantValue)) reload(); } }, label);
+      h('button', { type: 'button', 'data-reason-action': action, disabled: !operator, onclick: () => run(action, (c) => actOnReason(action, group.reason, tenantValue, c)) }, label);
     const titleId = `reason-${g}-title`;
     dead.append(
       h(
@@ -97,6 +116,9 @@ export async function stuckView(ctx: ViewContext): Promise<HTMLElement> {
         h('h3', { id: titleId }, h('code', undefined, group.reason), ` — ${group.count}`),
         h('p', { className: 'remedy' }, h('strong', undefined, 'Remedy: '), group.remedy),
         table(`dead-${g}`, `Dead letters with reason ${group.reason}`, ['Select', 'Employee', 'Tenant', 'Queue', 'Dead-lettered', 'Description', 'Actions'], rows),
+        comment
+          ? h('div', { className: 'field release-comment' }, h('label', { for: comment.id }, 'Why release (kept with your name in each released leaver’s record, as an approval)'), comment, h('span', { id: `release-comment-${g}-hint`, className: 'hint' }, `Required to release, up to ${MAX_COMMENT} characters; Replay needs none.`))
+          : null,
         h('div', { className: 'bulk' }, bulk('replay', 'Replay selected'), hold ? bulk('release', 'Release selected') : null, byReason('replay', `Replay all with this reason`), hold ? byReason('release', 'Release all with this reason') : null),
       ),
     );

@@ -71,19 +71,9 @@ export async function decideHeldLeaver(eventId: string, input: DecisionInput, by
     return { ok: false, status: 409, error: `event ${eventId} is not held by the mass-leaver guard (it is ${record.status}); nothing was changed` };
   }
 
-  const decision: ApprovalDecision = { kind: 'mass-leaver', decision: input.decision, by: { name: by.name, ...(by.oid ? { oid: by.oid } : {}) }, at: deps.now().toISOString(), comment: input.comment };
-  try {
-    await deps.ledger.update(keyOf(record), (r) => {
-      // Read again under the record's ETag: of two operators deciding at once, one wins.
-      const other = decisionOn(r);
-      if (other) throw new NotDecidable(alreadyDecided(other));
-      if (r.status !== 'dead-lettered') throw new NotDecidable(`event ${eventId} is no longer held (it is ${r.status}: replayed meanwhile); nothing was decided`);
-      return withDecision(r, decision);
-    });
-  } catch (error) {
-    if (error instanceof NotDecidable) return { ok: false, status: 409, error: error.message };
-    throw error;
-  }
+  const decision = decisionOf(input, by, deps.now());
+  const refused = await recordDecision(record, decision, deps.ledger);
+  if (refused) return { ok: false, status: 409, error: refused };
 
   const properties: Record<string, string | boolean> = { [REPLAY_PROPERTY]: true, ...(decision.decision === 'approve' ? { [RELEASE_PROPERTY]: 'mass-leaver' } : {}) };
   const { resubmitted } = await deps.deadLetters.resubmit(deps.queue, { messageId: letter.messageId }, properties);
@@ -97,11 +87,83 @@ export async function decideHeldLeaver(eventId: string, input: DecisionInput, by
   return { ok: true, eventId, decision, resubmitted: letter.messageId };
 }
 
-/** The mass-leaver dead letters by event; the newest when one event has several (held again after a plain replay). */
+export interface ReleaseResult {
+  /** The dead letters resubmitted with the hold lifted. */
+  released: string[];
+  /** The approval each released event now has in the ledger, with who gave it. */
+  approvals: { eventId: string; by: ApprovalDecision['by'] }[];
+  /** Named (or held) but not released, and why: not a hold, decided already, replayed meanwhile. */
+  notReleased: { messageId: string; why: string }[];
+}
+
+/**
+ * A release of held leavers from the stuck view (a selection, or all of a tenant's): each one is
+ * an approval, recorded as `decideHeldLeaver` records one, with who released it and why, before
+ * its dead letter goes back — in one pass over the dead-letter queue for all of them. A hold that
+ * was decided already, or that is not the newest dead letter of its event, stays where it is.
+ */
+export async function releaseHeldLeavers(selection: { messageIds?: readonly string[]; tenantId?: string }, comment: string, by: ApprovalDecision['by'], deps: ApprovalDeps): Promise<ReleaseResult> {
+  const named = (id: string) => selection.messageIds === undefined || selection.messageIds.includes(id);
+  const all = (await deps.deadLetters.list(deps.queue)).filter((d) => d.reason === MASS_LEAVER_HOLD_REASON && named(d.messageId) && (selection.tenantId === undefined || d.tenantId === selection.tenantId));
+  const newest = [...newestByEvent(all).values()];
+  const newestIds = new Set(newest.map((l) => l.messageId));
+  const notReleased = [
+    ...(selection.messageIds ?? []).filter((id) => !all.some((d) => d.messageId === id)).map((messageId) => ({ messageId, why: 'not a mass-leaver hold on this queue (another reason, another tenant, or gone)' })),
+    ...all.filter((d) => !newestIds.has(d.messageId)).map((d) => ({ messageId: d.messageId, why: d.eventId ? `an earlier dead letter of event ${d.eventId}: its newest one is the hold` : 'the dead letter names no event' })),
+  ];
+  const decided: { letter: DeadLetterSummary; record: EventRecord; decision: ApprovalDecision }[] = [];
+  for (const letter of newest) {
+    const record = await deps.ledger.get(letter.eventId as string);
+    const decision = decisionOf({ decision: 'approve', comment }, by, deps.now());
+    const refused = record ? await recordDecision(record, decision, deps.ledger) : `no event ${letter.eventId} in the ledger`;
+    if (refused) notReleased.push({ messageId: letter.messageId, why: refused });
+    else decided.push({ letter, record: record as EventRecord, decision });
+  }
+  // Who released travels with the copy too, as a console replay's does.
+  const properties = { [REPLAY_PROPERTY]: true, [RELEASE_PROPERTY]: 'mass-leaver', replayedBy: by.oid ?? by.name };
+  const { resubmitted } = decided.length ? await deps.deadLetters.resubmit(deps.queue, { messageIds: decided.map((d) => d.letter.messageId) }, properties) : { resubmitted: [] };
+  const approvals: ReleaseResult['approvals'] = [];
+  for (const { letter, record, decision } of decided) {
+    if (resubmitted.includes(letter.messageId)) {
+      approvals.push({ eventId: record.eventId, by: decision.by });
+      continue;
+    }
+    // Replayed by someone else meanwhile: this approval released nothing, so it is taken back.
+    await deps.ledger.update(keyOf(record), (r) => withoutDecision(r, decision));
+    notReleased.push({ messageId: letter.messageId, why: `event ${record.eventId} was replayed from the dead-letter queue meanwhile; nothing was approved` });
+  }
+  return { released: resubmitted, approvals, notReleased };
+}
+
+function decisionOf(input: DecisionInput, by: ApprovalDecision['by'], at: Date): ApprovalDecision {
+  return { kind: 'mass-leaver', decision: input.decision, by: { name: by.name, ...(by.oid ? { oid: by.oid } : {}) }, at: at.toISOString(), comment: input.comment };
+}
+
+/** Keeps the decision in the event's record; the refusal's words when it is decided already or no longer held. */
+async function recordDecision(record: EventRecord, decision: ApprovalDecision, ledger: Ledger): Promise<string | undefined> {
+  try {
+    await ledger.update(keyOf(record), (r) => {
+      // Read again under the record's ETag: of two operators deciding at once, one wins.
+      const other = decisionOn(r);
+      if (other) throw new NotDecidable(alreadyDecided(other));
+      if (r.status !== 'dead-lettered') throw new NotDecidable(`event ${r.eventId} is no longer held (it is ${r.status}: replayed meanwhile); nothing was decided`);
+      return withDecision(r, decision);
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof NotDecidable) return error.message;
+    throw error;
+  }
+}
+
+/** The mass-leaver dead letters by event, the newest of each. */
 async function heldLetters(deps: Pick<ApprovalDeps, 'deadLetters' | 'queue'>, tenantId: string | undefined): Promise<Map<string, DeadLetterSummary>> {
-  const letters = (await deps.deadLetters.list(deps.queue)).filter((d) => d.reason === MASS_LEAVER_HOLD_REASON && d.eventId && (tenantId === undefined || d.tenantId === tenantId));
+  return newestByEvent((await deps.deadLetters.list(deps.queue)).filter((d) => d.reason === MASS_LEAVER_HOLD_REASON && (tenantId === undefined || d.tenantId === tenantId)));
+}
+
+function newestByEvent(letters: readonly DeadLetterSummary[]): Map<string, DeadLetterSummary> {
   const byEvent = new Map<string, DeadLetterSummary>();
-  for (const letter of letters) {
+  for (const letter of letters.filter((d) => d.eventId)) {
     const seen = byEvent.get(letter.eventId as string);
     if (!seen || (letter.enqueuedAt ?? '') >= (seen.enqueuedAt ?? '')) byEvent.set(letter.eventId as string, letter);
   }

@@ -97,14 +97,19 @@ export async function stuckView(deps: { deadLetters: DeadLetters; ledger: Ledger
   return { deadLetters: groupDeadLetters(letters), waiting: waiting.waiting, ...(waiting.truncated ? { waitingTruncated: true } : {}) };
 }
 
-export const deadLetterActionSchema = z
-  .object({
-    queue: z.enum(['processing', 'tickets']).default('processing'),
-    messageIds: z.array(z.string().min(1).max(200)).min(1).max(500).optional(),
-    reason: z.string().min(1).max(200).optional(),
-    tenant: tenantKeySchema.optional(),
-  })
-  .strict()
-  .refine((b) => b.messageIds !== undefined || b.reason !== undefined, { message: 'give messageIds, a reason, or both: a console action never resubmits every dead letter', path: ['reason'] });
+const actionFields = z.object({
+  queue: z.enum(['processing', 'tickets']).default('processing'),
+  messageIds: z.array(z.string().min(1).max(200)).min(1).max(500).optional(),
+  reason: z.string().min(1).max(200).optional(),
+  tenant: tenantKeySchema.optional(),
+});
+const hasSelection = (b: { messageIds?: unknown; reason?: unknown }) => b.messageIds !== undefined || b.reason !== undefined;
+const noSelection = { message: 'give messageIds, a reason, or both: a console action never resubmits every dead letter', path: ['reason'] };
+
+export const deadLetterActionSchema = actionFields.strict().refine(hasSelection, noSelection);
+
+/** A release is an approval of each held leaver: why, kept with the releaser's name in each event's record (as an approval's comment). */
+export const releaseActionSchema = actionFields.extend({ comment: z.string().trim().min(1).max(500) }).strict().refine(hasSelection, noSelection);
 
 export type DeadLetterAction = z.infer<typeof deadLetterActionSchema>;
+export type ReleaseAction = z.infer<typeof releaseActionSchema>;

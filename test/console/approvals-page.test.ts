@@ -68,4 +68,25 @@ describe('the approvals view (mass-leaver hold)', () => {
     await page.close();
     expect(strict.problems).toEqual([]);
   });
+
+  it('when an Operator presses Release on a held leaver in #stuck, then a comment is asked for first, and the release is recorded in the ledger as an approval with it', async () => {
+    const page = await strict.context.newPage();
+    await openView(page, host.url, '#stuck');
+    const hold = page.locator('section.reason-group[data-reason="mass-leaver-guard: MassLeaverHold"]');
+    await hold.locator(`button[data-action="release"][data-event-id="${held.CL4}"]`).click();
+    expect(await page.textContent('#flash')).toContain('A comment is needed');
+    expect(await hold.locator('textarea').getAttribute('aria-invalid')).toBe('true');
+    expect(await heldNow()).toHaveLength(1);
+
+    await hold.locator('textarea').fill('HR confirmed CL4 left too.');
+    await hold.locator(`button[data-action="release"][data-event-id="${held.CL4}"]`).press('Enter');
+    await page.waitForSelector('#flash .ok');
+    expect(await page.textContent('#flash')).toContain('Released 1 message');
+    await until(async () => sim.userByEmployeeId('CL4')[0]?.accountEnabled === false, 30_000);
+    const released = (await (await fetch(`${host.url}/api/events/${held.CL4}`)).json()) as { approvals?: unknown[] };
+    expect(released.approvals).toEqual([expect.objectContaining({ decision: 'approve', by: { name: 'local operator' }, comment: 'HR confirmed CL4 left too.' })]);
+    expect(await heldNow()).toEqual([]);
+    await page.close();
+    expect(strict.problems).toEqual([]);
+  });
 });

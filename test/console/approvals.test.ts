@@ -153,3 +153,42 @@ describe('approvals: the mass-leaver hold', () => {
     expect(deadLetterOf(ids.other)).toHaveLength(1);
   });
 });
+
+function release(body: unknown, roles: string[] | null = ['Operator']): Promise<Response> {
+  return fetch(`${host.url}/api/console/dead-letters/release`, { method: 'POST', headers: { 'content-type': 'application/json', ...asRoles(roles) }, body: JSON.stringify(body) });
+}
+
+describe('release from the stuck view: the same hold, approved in bulk', () => {
+  it('when an Operator releases without a comment, then 400 naming the comment, and the leaver stays held and undecided', async () => {
+    const response = await release({ messageIds: [ids.heldC] });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { field: string }[] }).issues.map((i) => i.field)).toEqual(['comment']);
+    expect((await release({ messageIds: [ids.heldC], comment: '   ' })).status).toBe(400);
+    expect(deadLetterOf(ids.heldC)).toHaveLength(1);
+    expect(await status(ids.heldC)).not.toHaveProperty('approvals');
+  });
+
+  it('when an Operator releases a selection of a held leaver and an unrelated dead letter, then only the leaver is released, and its ledger record says who released it and why', async () => {
+    const otherMessage = deadLetterOf(ids.other)[0]!.messageId as string;
+    const response = await release({ messageIds: [ids.heldC, otherMessage], comment: 'Genuine: HR confirmed the Sales leavers (HR-4712).' });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({
+      released: 1,
+      messageIds: [ids.heldC],
+      approvals: [{ eventId: ids.heldC, by: { name: 'approver@contoso.com', oid: OPERATOR_OID } }],
+      notReleased: [{ messageId: otherMessage, why: expect.stringContaining('not a mass-leaver hold') }],
+    });
+    const released = await host.waitForStatus(ids.heldC, ['succeeded']);
+    expect(released.approvals).toEqual([{ kind: 'mass-leaver', decision: 'approve', by: { name: 'approver@contoso.com', oid: OPERATOR_OID }, at: expect.any(String), comment: 'Genuine: HR confirmed the Sales leavers (HR-4712).' }]);
+    expect(enabled('AP3')).toBe(false);
+
+    await host.bus.waitForIdle();
+    expect(deadLetterOf(ids.other)).toHaveLength(1);
+    expect(await status(ids.other)).not.toHaveProperty('approvals');
+    expect(await held()).toEqual([]);
+    // Released is approved: the approvals route will not decide it again.
+    const again = await decide(ids.heldC, { decision: 'reject', comment: 'too late' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toContain('already approved by approver@contoso.com');
+  });
+});

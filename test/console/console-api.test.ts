@@ -121,9 +121,14 @@ describe('console API over the local host', () => {
     const stuck = (await get<StuckBody>('stuck')).body;
     const all = stuck.deadLetters.flatMap((g) => g.items.map((i) => i.messageId));
     expect((await post('dead-letters/release', { messageIds: all, reason: 'find-user: UserNotFound' })).status).toBe(400);
-    const released = await post('dead-letters/release', { messageIds: all });
+    const released = await post('dead-letters/release', { messageIds: all, comment: 'The CA leavers are genuine.' });
     expect(released.status).toBe(202);
     expect(released.body.released).toBe(2);
+    // Locally the approver is the machine's operator: the release is in each event's ledger record as an approval.
+    for (const id of [ids['leaver-CA-3']!, ids['leaver-CA-4']!]) {
+      const record = (await (await fetch(`${t.host.url}/api/events/${id}`)).json()) as { approvals?: unknown[] };
+      expect(record.approvals).toEqual([expect.objectContaining({ decision: 'approve', by: { name: 'local operator' }, comment: 'The CA leavers are genuine.' })]);
+    }
     // Released, each goes on to wait for its deletion like any leaver.
     expect((await t.host.waitForStatus(ids['leaver-CA-3']!, ['queued'])).steps).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'revoke-sessions', outcome: 'done' })]));
     expect((await t.host.waitForStatus(ids['leaver-CA-4']!, ['queued'])).steps).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'revoke-sessions', outcome: 'done' })]));
