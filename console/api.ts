@@ -70,6 +70,8 @@ export interface Stuck {
 }
 
 export interface Held {
+  /** The mass-leaver guard's hold, or a destructive step a leaver policy gates. */
+  kind: 'mass-leaver' | 'delete' | 'wipe';
   eventId: string;
   employeeId: string;
   tenantId: string;

@@ -6,14 +6,27 @@ import { tenantSelect } from '../tenants-cache';
 
 const MAX_COMMENT = 500;
 
-/** The mass-leaver hold: who is held and why; an Operator approves (releases exactly that leaver) or rejects, with a comment. */
+/** What each hold is, in an operator's words (shared/console/approvals.ts `kind`). */
+const HOLDS: Record<Held['kind'], string> = {
+  'mass-leaver': 'Mass-leaver guard: the whole leaver',
+  delete: 'Account deletion',
+  wipe: 'Device wipe',
+};
+
+/** The holds: the mass-leaver guard's, and the destructive steps a leaver policy gates; an Operator approves or rejects each, with a comment. */
 export async function approvalsView(ctx: ViewContext): Promise<HTMLElement> {
   const tenantValue = ctx.query.get('tenant') ?? '';
   const tenant = await tenantSelect('approvals-tenant', tenantValue);
   tenant.control.addEventListener('change', () => (location.hash = hashOf('approvals', undefined, { tenant: tenant.control.value })));
   const operator = canOperate(ctx.me);
-  const section = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: '-1' }, 'Approvals: mass-leaver hold'), h('div', { className: 'filters' }, tenant.field));
-  section.append(h('p', { className: 'muted' }, 'More leavers than the threshold arrived in the window, so the guard held these before any change. Approve one to offboard that worker now; reject to close it without a change. Each decision is recorded with your name and comment.'));
+  const section = h('section', { 'aria-labelledby': 'view-title' }, h('h1', { id: 'view-title', tabindex: '-1' }, 'Approvals'), h('div', { className: 'filters' }, tenant.field));
+  section.append(
+    h(
+      'p',
+      { className: 'muted' },
+      'Mass-leaver guard: more leavers than the threshold arrived in the window, so the guard held these before any change; approve to offboard that worker now, reject to close it without a change. Account deletion and device wipe: the tenant\'s leaver policy asks for an approval first; rejected, the account is kept with sign-in off, or the device is retired instead of wiped, and the rest of the leaver goes on. Each decision is recorded with your name and comment.',
+    ),
+  );
   if (!operator) section.append(h('p', { className: 'muted' }, 'Deciding needs the Operator role; you can look.'));
 
   let held: Held[];
@@ -52,6 +65,7 @@ export async function approvalsView(ctx: ViewContext): Promise<HTMLElement> {
       cells: [
         h('a', { href: hashOf('worker', item.employeeId, { tenant: item.tenantId }) }, who),
         item.tenantId,
+        HOLDS[item.kind] ?? item.kind,
         item.reason,
         when(item.heldAt),
         h('td', undefined, h('label', { for: comment.id }, `Comment for ${item.employeeId}`), comment, h('span', { id: `comment-${i}-hint`, className: 'hint' }, `Required, up to ${MAX_COMMENT} characters.`)),
@@ -64,6 +78,6 @@ export async function approvalsView(ctx: ViewContext): Promise<HTMLElement> {
       ],
     };
   });
-  section.append(table('held-table', `Held leavers (${held.length})`, ['Worker', 'Tenant', 'Why held', 'Held at', 'Comment', 'Decision'], rows));
+  section.append(table('held-table', `Held leavers (${held.length})`, ['Worker', 'Tenant', 'Hold', 'Why held', 'Held at', 'Comment', 'Decision'], rows));
   return section;
 }

@@ -2,6 +2,7 @@ import type { LifecycleEvent } from '../domain/events';
 import type { ApprovalDecision, EventRecord, Ledger } from '../ledger/types';
 import type { DeadLetters, DeadLetterSummary } from '../messaging/dead-letters';
 import { RELEASE_PROPERTY, REPLAY_PROPERTY } from '../processing/settle';
+import { GATE_CODES, GATE_STEPS, type GatedAction } from '../processing/steps/approval-gate';
 
 /**
  * The mass-leaver hold as an approval: the leavers the guard held (shared/processing/steps/
@@ -14,9 +15,25 @@ import { RELEASE_PROPERTY, REPLAY_PROPERTY } from '../processing/settle';
  */
 export const MASS_LEAVER_HOLD_REASON = 'mass-leaver-guard: MassLeaverHold';
 
+/**
+ * The other holds: a destructive step a tenant's leaver policy gates (`needsApproval`, shared/
+ * processing/steps/approval-gate.ts). The decision is kept in the record, and either way the dead
+ * letter goes back as a plain replay: the step reads the decision (approved: it runs; rejected: a
+ * deletion is skipped, a wipe becomes a retire) and the rest of the leaver goes on.
+ */
+const GATE_REASONS = Object.fromEntries((Object.keys(GATE_STEPS) as GatedAction[]).map((a) => [`${GATE_STEPS[a]}: ${GATE_CODES[a]}`, a])) as Record<string, GatedAction>;
+
+export type HoldKind = ApprovalDecision['kind'];
+
+function holdKindOf(reason: string): HoldKind | undefined {
+  return reason === MASS_LEAVER_HOLD_REASON ? 'mass-leaver' : GATE_REASONS[reason];
+}
+
 export const REJECTED_CODE = 'MassLeaverRejected';
 
 export interface HeldLeaver {
+  /** What waits for the decision: the whole leaver (mass-leaver) or one destructive step (delete, wipe). */
+  kind: HoldKind;
   eventId: string;
   employeeId: string;
   tenantId: string;
@@ -39,10 +56,12 @@ export async function listHeldLeavers(deps: Omit<ApprovalDeps, 'now'>, tenantId?
   const letters = await heldLetters(deps, tenantId);
   const held: HeldLeaver[] = [];
   for (const [eventId, letter] of letters) {
+    const kind = holdKindOf(letter.reason) as HoldKind;
     const record = await deps.ledger.get(eventId);
     // Decided (a rejection's copy not yet through), or released another way (a replay) and running again.
-    if (!record || decisionOn(record) || record.status !== 'dead-lettered') continue;
+    if (!record || decisionOn(record, kind) || record.status !== 'dead-lettered') continue;
     held.push({
+      kind,
       eventId,
       employeeId: letter.employeeId ?? '',
       tenantId: letter.tenantId,
@@ -64,20 +83,22 @@ export type DecisionResult =
 export async function decideHeldLeaver(eventId: string, input: DecisionInput, by: ApprovalDecision['by'], deps: ApprovalDeps): Promise<DecisionResult> {
   const record = await deps.ledger.get(eventId);
   if (!record) return { ok: false, status: 404, error: `no event ${eventId}` };
-  const earlier = decisionOn(record);
-  if (earlier) return { ok: false, status: 409, error: alreadyDecided(earlier) };
   const letter = (await heldLetters(deps, record.tenantId)).get(eventId);
-  if (!letter || record.status !== 'dead-lettered') {
-    return { ok: false, status: 409, error: `event ${eventId} is not held by the mass-leaver guard (it is ${record.status}); nothing was changed` };
+  const kind = letter ? holdKindOf(letter.reason) : undefined;
+  const earlier = kind ? decisionOn(record, kind) : record.approvals?.find((a) => a.kind === 'mass-leaver');
+  if (earlier) return { ok: false, status: 409, error: alreadyDecided(earlier) };
+  if (!letter || !kind || record.status !== 'dead-lettered') {
+    return { ok: false, status: 409, error: `event ${eventId} is not held for approval (it is ${record.status}); nothing was changed` };
   }
 
-  const decision = decisionOf(input, by, deps.now());
+  const decision = decisionOf(input, by, deps.now(), kind);
   const refused = await recordDecision(record, decision, deps.ledger);
   if (refused) return { ok: false, status: 409, error: refused };
 
-  const properties: Record<string, string | boolean> = { [REPLAY_PROPERTY]: true, ...(decision.decision === 'approve' ? { [RELEASE_PROPERTY]: 'mass-leaver' } : {}) };
+  const releases = kind === 'mass-leaver' && decision.decision === 'approve';
+  const properties: Record<string, string | boolean> = { [REPLAY_PROPERTY]: true, ...(releases ? { [RELEASE_PROPERTY]: 'mass-leaver' } : {}) };
   const { resubmitted } = await deps.deadLetters.resubmit(deps.queue, { messageId: letter.messageId }, properties);
-  if (resubmitted.length === 0 && decision.decision === 'approve') {
+  if (resubmitted.length === 0 && (decision.decision === 'approve' || kind !== 'mass-leaver')) {
     // Replayed by someone else between the decision and the resubmit, perhaps without the release:
     // this approval released nothing, so it must not stand in the way of the next decision.
     await deps.ledger.update(keyOf(record), (r) => withoutDecision(r, decision));
@@ -114,7 +135,7 @@ export async function releaseHeldLeavers(selection: { messageIds?: readonly stri
   const decided: { letter: DeadLetterSummary; record: EventRecord; decision: ApprovalDecision }[] = [];
   for (const letter of newest) {
     const record = await deps.ledger.get(letter.eventId as string);
-    const decision = decisionOf({ decision: 'approve', comment }, by, deps.now());
+    const decision = decisionOf({ decision: 'approve', comment }, by, deps.now(), 'mass-leaver');
     const refused = record ? await recordDecision(record, decision, deps.ledger) : `no event ${letter.eventId} in the ledger`;
     if (refused) notReleased.push({ messageId: letter.messageId, why: refused });
     else decided.push({ letter, record: record as EventRecord, decision });
@@ -135,8 +156,8 @@ export async function releaseHeldLeavers(selection: { messageIds?: readonly stri
   return { released: resubmitted, approvals, notReleased };
 }
 
-function decisionOf(input: DecisionInput, by: ApprovalDecision['by'], at: Date): ApprovalDecision {
-  return { kind: 'mass-leaver', decision: input.decision, by: { name: by.name, ...(by.oid ? { oid: by.oid } : {}) }, at: at.toISOString(), comment: input.comment };
+function decisionOf(input: DecisionInput, by: ApprovalDecision['by'], at: Date, kind: HoldKind): ApprovalDecision {
+  return { kind, decision: input.decision, by: { name: by.name, ...(by.oid ? { oid: by.oid } : {}) }, at: at.toISOString(), comment: input.comment };
 }
 
 /** Keeps the decision in the event's record; the refusal's words when it is decided already or no longer held. */
@@ -144,7 +165,7 @@ async function recordDecision(record: EventRecord, decision: ApprovalDecision, l
   try {
     await ledger.update(keyOf(record), (r) => {
       // Read again under the record's ETag: of two operators deciding at once, one wins.
-      const other = decisionOn(r);
+      const other = decisionOn(r, decision.kind);
       if (other) throw new NotDecidable(alreadyDecided(other));
       if (r.status !== 'dead-lettered') throw new NotDecidable(`event ${r.eventId} is no longer held (it is ${r.status}: replayed meanwhile); nothing was decided`);
       return withDecision(r, decision);
@@ -156,9 +177,10 @@ async function recordDecision(record: EventRecord, decision: ApprovalDecision, l
   }
 }
 
-/** The mass-leaver dead letters by event, the newest of each. */
+/** The dead letters held for approval, by event, the newest of each (an event's newest dead letter is where it stands). */
 async function heldLetters(deps: Pick<ApprovalDeps, 'deadLetters' | 'queue'>, tenantId: string | undefined): Promise<Map<string, DeadLetterSummary>> {
-  return newestByEvent((await deps.deadLetters.list(deps.queue)).filter((d) => d.reason === MASS_LEAVER_HOLD_REASON && (tenantId === undefined || d.tenantId === tenantId)));
+  const byEvent = newestByEvent((await deps.deadLetters.list(deps.queue)).filter((d) => tenantId === undefined || d.tenantId === tenantId));
+  return new Map([...byEvent].filter(([, letter]) => holdKindOf(letter.reason) !== undefined));
 }
 
 function newestByEvent(letters: readonly DeadLetterSummary[]): Map<string, DeadLetterSummary> {
@@ -170,13 +192,14 @@ function newestByEvent(letters: readonly DeadLetterSummary[]): Map<string, DeadL
   return byEvent;
 }
 
-function decisionOn(record: EventRecord): ApprovalDecision | undefined {
-  return record.approvals?.find((a) => a.kind === 'mass-leaver');
+function decisionOn(record: EventRecord, kind: HoldKind): ApprovalDecision | undefined {
+  return record.approvals?.find((a) => a.kind === kind);
 }
 
 function withDecision(record: EventRecord, decision: ApprovalDecision): EventRecord {
   const approvals = [...(record.approvals ?? []), decision];
-  if (decision.decision === 'approve') return { ...record, approvals };
+  // A gated step's decision is applied by the step itself, when the replayed copy reaches it.
+  if (decision.decision === 'approve' || decision.kind !== 'mass-leaver') return { ...record, approvals };
   const { nextAttemptAt: _none, ...rest } = record;
   return {
     ...rest,

@@ -12,6 +12,10 @@ export const MASS_LEAVER_HOLD_REASON = 'mass-leaver-guard: MassLeaverHold';
 const REMEDIES: Readonly<Record<string, string>> = {
   MassLeaverHold:
     'More leavers than the mass-leaver threshold arrived at once: check the HR feed first. If they are genuine, Release them (or approve each under Approvals); if the feed was wrong, fix it and leave them.',
+  DeleteNeedsApproval:
+    "The tenant's leaver policy asks for an approval before an account is deleted: approve or reject it under Approvals (rejected, the account is kept with sign-in off). A plain Replay holds it again.",
+  WipeNeedsApproval:
+    "The tenant's leaver policy asks for an approval before a company device is wiped: approve or reject it under Approvals (rejected, the device is retired instead). A plain Replay holds it again.",
   RetriesExhausted: 'A temporary failure lasted through every retry (Graph throttling or an outage, replication that did not settle): check the step named in the description, then Replay.',
   MaxDeliveryCountExceeded: 'The message failed every delivery without an answer of ours (the host crashed or timed out on it): look the eventId up in the logs, then Replay.',
   TTLExpiredException: 'The message waited longer than the queue keeps messages: Replay if the change is still wanted.',

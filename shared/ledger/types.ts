@@ -48,8 +48,8 @@ export interface EventRecord {
 
 /** One operator's decision on a hold: who (the console principal's name and object id), when, and why. */
 export interface ApprovalDecision {
-  /** What was held: the mass-leaver guard. */
-  kind: 'mass-leaver';
+  /** What was held: the mass-leaver guard, or a destructive step the leaver policy gates (`needsApproval`). */
+  kind: 'mass-leaver' | 'delete' | 'wipe';
   decision: 'approve' | 'reject';
   by: { name: string; oid?: string };
   at: string;

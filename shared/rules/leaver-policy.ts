@@ -87,6 +87,8 @@ export const leaverPolicySchema = z
     /** Direct reports move to the leaver's manager. */
     directReports: z.enum(['keep', 'to-leavers-manager']).default('keep'),
     customSteps: z.array(customStepSchema(LEAVER_CUSTOM_STEP_POINTS)).max(10).default([]),
+    /** Destructive steps that wait for an operator's approval in the console before they run (a rejected wipe retires instead; a rejected deletion keeps the account, disabled). */
+    needsApproval: z.array(z.enum(['delete', 'wipe'])).max(2).default([]),
     /** The manager is told what was closed, where mail and files went, and when deletion happens. */
     notifyManager: z
       .discriminatedUnion('channel', [

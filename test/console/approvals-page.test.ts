@@ -35,8 +35,8 @@ describe('the approvals view (mass-leaver hold)', () => {
     expect(expected.map((h) => h.eventId).sort()).toEqual([held.CL3, held.CL4].sort());
     const page = await strict.context.newPage();
     await openView(page, host.url, '#approvals');
-    const rows = await page.$$eval('#held-table tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-event-id'), reason: tr.children[2]?.textContent })));
-    expect(rows).toEqual(expected.map((h) => ({ id: h.eventId, reason: h.reason })));
+    const rows = await page.$$eval('#held-table tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-event-id'), hold: tr.children[2]?.textContent, reason: tr.children[3]?.textContent })));
+    expect(rows).toEqual(expected.map((h) => ({ id: h.eventId, hold: 'Mass-leaver guard: the whole leaver', reason: h.reason })));
     await screenshot(page, 'approvals');
     await page.close();
 

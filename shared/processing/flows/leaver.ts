@@ -8,6 +8,7 @@ import { runStage, type StageName } from '../offboarding';
 import { withoutBlockGroup } from '../offboarding/block-group';
 import type { ProcessingDeps } from '../deps';
 import type { EventPhase, HoldName } from '../outcome';
+import { approvalGate, approvalHold } from '../steps/approval-gate';
 import type { StepRunner } from '../step-runner';
 import { undoOfLeaver } from '../undo/undo-event';
 import { applyMembershipChanges } from '../steps/access';
@@ -160,7 +161,10 @@ async function deletePhase(user: DirectoryUser, runner: StepRunner, deps: Proces
     // An undo may have left sign-in off (it was off before the leaver): it keeps the account all the same.
     const undo = await undoOfLeaver(runner.record, deps.ledger);
     if (undo) return { outcome: 'skipped', detail: `the leaver was undone (${undo.eventId}); not deleted` };
-    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would soft-delete ${user.userPrincipalName} (restorable for 30 days)` };
+    const gate = approvalGate('delete', runner.record, deps.policy.leaver);
+    if (gate.kind === 'rejected') return { outcome: 'skipped', detail: `deletion rejected by ${gate.by.name} at ${gate.at}: the account is kept, sign-in off` };
+    if (deps.mode === 'plan') return { outcome: 'planned', detail: `would soft-delete ${user.userPrincipalName} (restorable for 30 days)${gate.kind === 'held' ? ' once an operator approves (needsApproval: delete)' : ''}` };
+    if (gate.kind === 'held') throw approvalHold('delete', `the deletion of ${user.userPrincipalName}`);
     const deleted = await deleteUser(deps.graph, user.id);
     return deleted
       ? { outcome: 'done', detail: `${user.userPrincipalName} soft-deleted (restorable for 30 days)` }

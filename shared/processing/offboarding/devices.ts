@@ -11,6 +11,7 @@ import {
 import { GraphRequestError } from '../../graph/errors';
 import type { LeaverPolicy } from '../../rules/access-policy';
 import type { StepResult } from '../step-runner';
+import { approvalGate, approvalHold } from '../steps/approval-gate';
 import type { OffboardingContext } from './context';
 
 type DevicePolicy = NonNullable<LeaverPolicy['devices']>;
@@ -94,15 +95,25 @@ async function intunePart(ctx: OffboardingContext, device: ManagedDevice, policy
   const ownership = company ? 'company-owned' : device.managedDeviceOwnerType === 'personal' ? 'personal' : 'ownership unknown, treated as personal';
   const wanted = company ? policy.companyOwned : policy.personal;
   // Checked twice: the policy schema cannot say `wipe` for personal devices, and neither can this.
-  const action: ManagedDeviceAction | undefined = wanted === 'keep' ? undefined : company && wanted === 'wipe' ? 'wipe' : 'retire';
+  let action: ManagedDeviceAction | undefined = wanted === 'keep' ? undefined : company && wanted === 'wipe' ? 'wipe' : 'retire';
   if (!action) return { outcome: 'skipped', detail: `Intune: ${ownership}, kept by policy` };
+  // A wipe the policy gates waits for an operator; rejected, the device is retired instead (company data removed, the device not reset).
+  const gate = action === 'wipe' ? approvalGate('wipe', ctx.runner.record, ctx.policy) : { kind: 'open' as const };
+  let note = '';
+  if (gate.kind === 'rejected') {
+    action = 'retire';
+    note = ` (the wipe was rejected by ${gate.by.name})`;
+  } else if (gate.kind === 'held' && ctx.deps.mode === 'plan') {
+    note = ' once an operator approves (needsApproval: wipe)';
+  }
   const underWay = UNDER_WAY[action].includes(device.managementState) || device.deviceActionResults.some((r) => (r.actionName === action || (action === 'retire' && r.actionName === 'wipe')) && ACTION_UNDER_WAY.has(r.actionState));
   if (underWay) return { outcome: 'already-done', detail: `Intune: ${ownership}, ${action} already under way (${device.managementState})` };
   const retry = /Failed$/.test(device.managementState) ? ` (an earlier action ended ${device.managementState})` : '';
-  if (ctx.deps.mode === 'plan') return { outcome: 'planned', detail: `Intune: ${ownership}, would ${action}${retry}` };
+  if (ctx.deps.mode === 'plan') return { outcome: 'planned', detail: `Intune: ${ownership}, would ${action}${retry}${note}` };
+  if (gate.kind === 'held') throw approvalHold('wipe', `the wipe of ${device.deviceName ?? 'a company-owned device'} (and any other company-owned device of the leaver)`);
   const sent = await actOnManagedDevice(ctx.deps.graph, device.id, action);
   if (!sent) return { outcome: 'already-done', detail: `Intune: ${ownership}, no longer managed by Intune` };
-  return { outcome: 'done', detail: `Intune: ${ownership}, ${action === 'wipe' ? 'wipe' : 'retire'} sent${retry}; it takes effect when the device next checks in` };
+  return { outcome: 'done', detail: `Intune: ${ownership}, ${action === 'wipe' ? 'wipe' : 'retire'} sent${retry}${note}; it takes effect when the device next checks in` };
 }
 
 const WINDOWS_ONLY = /can be modified only on windows devices/i;
