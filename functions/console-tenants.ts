@@ -6,19 +6,33 @@ import { consoleLicences } from '../shared/console/licence-trend';
 import { consoleRoute, invalid, queryOf } from '../shared/console/route';
 import { serviceLevels } from '../shared/console/service-levels';
 import { tenantsView } from '../shared/console/tenants-view';
+import type { Settings } from '../shared/config/settings';
+import { TableWriteShareStore } from '../shared/graph/table-write-share';
 import { HOME_TENANT } from '../shared/domain/events';
 import type { HttpFunctionDeclaration } from '../shared/hosting/function-declarations';
 import { services } from '../shared/runtime/services';
 
+const shareTables = new WeakMap<Settings, TableWriteShareStore>();
+
+/** The deployment's write-share table, read-only here, when the instances divide budgets through it. */
+function sharesOf(settings: Settings): TableWriteShareStore | undefined {
+  if (settings.GRAPH_WRITE_SHARE !== 'table') return undefined;
+  let store = shareTables.get(settings);
+  if (!store) shareTables.set(settings, (store = TableWriteShareStore.fromSettings(settings)));
+  return store;
+}
+
 /** `GET /api/console/tenants`: each tenant's state, problems, Graph budget in use, throttling, dead letters, last audit. */
 async function tenants(): Promise<HttpResponseInit> {
   const { tenants: registry, tenantRuntimes, deadLetters, reportStore, settings } = services();
+  const shares = sharesOf(settings);
   const view = await tenantsView({
     states: await registry.list(),
     activity: tenantRuntimes.activity(),
     deadLetters,
     queues: [settings.PROCESSING_QUEUE_NAME, settings.TICKET_QUEUE_NAME],
     reports: reportStore,
+    ...(shares ? { shares } : {}),
     ...(registry.sourceError ? { sourceError: registry.sourceError } : {}),
   });
   return { status: 200, jsonBody: view };

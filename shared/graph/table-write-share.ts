@@ -2,12 +2,13 @@ import type { TableClient } from '@azure/data-tables';
 import type { Settings } from '../config/settings';
 import { createTableClient } from '../ledger/table-ledger';
 import { tablesSdk } from '../runtime/sdk';
-import type { WriteShareStore } from './write-share';
+import type { LiveHolder, WriteShareStore } from './write-share';
 
 interface HolderEntity {
   partitionKey: string;
   rowKey: string;
   expiresAt: number;
+  timestamp?: string;
 }
 
 /**
@@ -35,6 +36,28 @@ export class TableWriteShareStore implements WriteShareStore {
     const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'expiresAt'] } });
     for await (const row of query) if (typeof row.expiresAt === 'number' && row.expiresAt > now && row.rowKey) ids.push(row.rowKey);
     return ids;
+  }
+
+  /**
+   * Read-only: the tenant's live rows with when each was last renewed — the row's Timestamp, which
+   * the Table service sets on every write (https://learn.microsoft.com/dotnet/api/azure.data.tables.itableentity.timestamp),
+   * so no instance's clock is trusted for it. Unlike `holders`, it creates no table: a table that
+   * does not exist yet (404, https://learn.microsoft.com/rest/api/storageservices/table-service-error-codes)
+   * means no instance has written.
+   */
+  async liveHolders(tenantKey: string, now: number): Promise<LiveHolder[]> {
+    const live: LiveHolder[] = [];
+    try {
+      const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'Timestamp', 'expiresAt'] } });
+      for await (const row of query) {
+        if (typeof row.expiresAt !== 'number' || !(row.expiresAt > now) || !row.rowKey) continue;
+        live.push({ instanceId: row.rowKey, ...(row.timestamp ? { renewedAt: new Date(row.timestamp).toISOString() } : {}), expiresAt: new Date(row.expiresAt).toISOString() });
+      }
+    } catch (error) {
+      if (error instanceof tablesSdk().RestError && error.statusCode === 404) return [];
+      throw error;
+    }
+    return live.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
 
   async leave(tenantKey: string, instanceId: string): Promise<void> {

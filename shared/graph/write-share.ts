@@ -24,6 +24,24 @@ export interface WriteShareStore {
   leave(tenantKey: string, instanceId: string): Promise<void>;
 }
 
+/** One instance holding a share of a tenant's writes now, as the share's storage records it. */
+export interface LiveHolder {
+  instanceId: string;
+  /** Its row's last write, by the storage's clock (absent if the storage does not say). */
+  renewedAt?: string;
+  /** Until when its row counts without another renewal. */
+  expiresAt: string;
+}
+
+/**
+ * The share each live holder takes: every holder divides the tenant's rate by the live rows it read
+ * at its last renewal, so within one renewal interval of a join or a leave all of them hold this.
+ * A row does not record an instance's rate; this is the rule, applied to the rows now.
+ */
+export function shareOf(writesPerSecond: number, liveHolders: number): number {
+  return liveHolders > 0 ? Number((writesPerSecond / liveHolders).toFixed(2)) : 0;
+}
+
 export interface WriteShareOptions {
   store: WriteShareStore;
   tenantKey: string;
