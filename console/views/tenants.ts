@@ -49,7 +49,8 @@ function budgetCell(budget: TenantBudget | undefined): HTMLElement {
 }
 
 function throttlingCell(t: TenantThrottling | undefined): string {
-  if (!t) return 'none';
+  // The others' 429s are in no table: whatever is shown, it is this instance's.
+  if (!t) return 'This instance: none (no Graph call)';
   const gate = t.gateOpensInMs > 0 ? `, gate opens in ${duration(t.gateOpensInMs)}` : '';
   return `This instance: ${t.throttled} throttled${gate}`;
 }

@@ -91,6 +91,7 @@ describe('console tenants: the Graph budget across the deployment, with GRAPH_WR
     const cells = await pageCells(t.host.url);
     expect(cells.budget).toContain(`Deployment: 2 instance(s) writing, ${WRITES_PER_SECOND} writes/s (6 writes/s each)`);
     expect(cells.budget).toContain('This instance: no Graph call since it started');
+    expect(cells.throttling).toBe('This instance: none (no Graph call)');
   });
 
   it('when an instance stopped without giving its row up, then its row, once expired, is not counted', async () => {
