@@ -84,7 +84,7 @@ export const settingsSchema = z
       .min(1)
       .max(1_000)
       .default(1)
-      .describe("Instances assumed to share the app's Graph limits across tenants; each keeps to the app limits divided by this. 1: an instance may use them all, and Graph's app-scoped 429s (gate, rate cut) settle several busy instances; the plan's maximum instance count: never over the limits, at that share of throughput each."),
+      .describe("Instances assumed to share the app's Graph limits across tenants; each keeps to the app limits divided by this. 1: an instance may use them all, and Graph's app-scoped 429s (gate, rate cut) settle several busy instances; the plan's maximum instance count: never over the limits, at that share of throughput each. Not used with GRAPH_WRITE_SHARE=table: the instances calling Graph then divide the app's limits through its rows."),
     GRAPH_WRITE_SHARE: z
       .enum(['instance', 'table'])
       .default('instance')

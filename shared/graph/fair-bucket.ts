@@ -28,10 +28,11 @@ interface Waiter {
 }
 
 export class FairBucket {
-  readonly burst: number;
+  burst: number;
   /** Tokens per second, at most `maxRate`. */
   rate: number;
-  readonly maxRate: number;
+  maxRate: number;
+  private readonly windowMs: number;
   private lastCut = -Infinity;
   private readonly now: () => number;
   private tokens: number;
@@ -43,9 +44,10 @@ export class FairBucket {
 
   constructor(options: FairBucketOptions) {
     if (!(options.limit >= 2) || !(options.windowMs > 0)) throw new RangeError('a fair bucket needs a limit of at least 2 per positive window');
-    const windowSeconds = options.windowMs / 1000;
-    this.burst = Math.min(options.limit / 2, Math.max(1, options.limit / windowSeconds));
-    this.maxRate = (options.limit - this.burst) / windowSeconds;
+    this.windowMs = options.windowMs;
+    const { burst, maxRate } = sized(options.limit, options.windowMs);
+    this.burst = burst;
+    this.maxRate = maxRate;
     this.rate = this.maxRate;
     this.now = options.now ?? Date.now;
     this.tokens = this.burst;
@@ -60,6 +62,22 @@ export class FairBucket {
       else this.queues.set(key, [{ cost, resolve }]);
       this.wake();
     });
+  }
+
+  /**
+   * A new limit per window (this instance's share changed): the burst and the rate follow it, a rate
+   * cut stays cut in proportion, and tokens beyond the new burst are dropped.
+   */
+  resize(limit: number): void {
+    if (!(limit >= 2)) throw new RangeError('a fair bucket needs a limit of at least 2 per window');
+    const now = this.now();
+    this.refill(now);
+    const { burst, maxRate } = sized(limit, this.windowMs);
+    this.rate = (this.rate / this.maxRate) * maxRate;
+    this.burst = burst;
+    this.maxRate = maxRate;
+    this.tokens = Math.min(this.tokens, burst);
+    this.wake();
   }
 
   /** Graph throttled the whole app: nobody is served before `ms` from now, and the rate is cut once per spell. */
@@ -118,4 +136,11 @@ export class FairBucket {
     this.timer = setTimeout(() => this.wake(), Math.max(1, Math.ceil(ms)));
     this.timer.unref?.();
   }
+}
+
+/** One second's worth (at least 1, at most half the limit) as a burst; the rest of the limit spread over the window. */
+function sized(limit: number, windowMs: number): { burst: number; maxRate: number } {
+  const windowSeconds = windowMs / 1000;
+  const burst = Math.min(limit / 2, Math.max(1, limit / windowSeconds));
+  return { burst, maxRate: (limit - burst) / windowSeconds };
 }

@@ -59,8 +59,9 @@ const azureFactories: Factories = {
   tenants: (s) => createTenantRegistry(s.settings, process.env, () => s.policy),
   tenantRuntimes: (s) => {
     // One id per container (per instance): a restarted instance is a new holder, its old row expires.
+    // The same rows divide the app's own limits between the instances calling Graph (app-budget.ts).
     const writeShares = s.settings.GRAPH_WRITE_SHARE === 'table' ? { store: TableWriteShareStore.fromSettings(s.settings), instanceId: randomUUID() } : undefined;
-    return new TenantRuntimes((tenant, app) => buildTenantRuntime(s, tenant, app, writeShares), s.settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(s.settings));
+    return new TenantRuntimes((tenant, app) => buildTenantRuntime(s, tenant, app, writeShares), s.settings.TENANT_MAX_CONCURRENT_EVENTS, createAppBudget(s.settings, writeShares));
   },
   credentials: (s) => createCredentialChannel(s.settings) ?? null,
   deadLetters: (s) => new AzureDeadLetters(() => serviceBusClient(s.settings)),
