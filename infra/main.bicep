@@ -97,7 +97,7 @@ param consoleTenantId string = subscription().tenantId
 @description('Most instances Flex Consumption may scale to.')
 param maximumInstanceCount int = 40
 
-@description('Instances assumed to share the app\'s Graph limits across all tenants (GRAPH_INSTANCE_COUNT): each keeps to the limits divided by this. 1 lets one instance use them all and relies on Graph\'s app-scoped 429s when several are busy; set to maximumInstanceCount, the app never goes over them, at that share of throughput per instance (docs/benchmarks.md, "App-wide limits").')
+@description('Instances assumed to share the app\'s Graph limits across all tenants (GRAPH_INSTANCE_COUNT): each keeps to the limits divided by this. 1 lets one instance use them all and relies on Graph\'s app-scoped 429s when several are busy; set to maximumInstanceCount, the app never goes over them, at that share of throughput per instance (docs/benchmarks.md, "App-wide limits"). Unused while GRAPH_WRITE_SHARE is table (as this template sets it): the instances calling Graph divide the limits through the write-share table.')
 @minValue(1)
 param graphInstanceCount int = 1
 
