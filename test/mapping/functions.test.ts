@@ -84,6 +84,11 @@ const table: Record<string, Row[]> = {
   ],
   IsPresent: [['Switch(IsPresent([directManager]), [skip], "True", [directManager])', { directManager: 'M1', skip: 'S' }, 'M1', 'doc (shape)']],
   IsNull: [['IsNull([displayName])', {}, true, 'doc']],
+  IsString: [
+    ['IsString([statusFlag])', { statusFlag: 'active' }, true, 'doc: can be evaluated to a string'],
+    ['IsString([statusFlag])', {}, false, 'an attribute the record lacks'],
+    ['IsString(Split([s], ","))', { s: 'a,b' }, false, 'a list is not a string'],
+  ],
   Not: [['Not("True")', {}, false]],
   CStr: [['CStr([n])', { n: 42 }, '42']],
   CBool: [['CBool([a] = [b])', { a: 'x', b: 'x' }, true, 'doc']],
