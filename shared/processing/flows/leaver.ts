@@ -17,7 +17,7 @@ import { revokeSessions, setAccountEnabled, setLeaveDate } from '../steps/accoun
 import { findUser } from '../steps/find-user';
 import { checkProtection } from '../steps/protection';
 import { guardMassLeavers } from '../steps/mass-leaver-guard';
-import { linkWaitingReports } from '../steps/manager';
+import { linkManager, linkWaitingReports } from '../steps/manager';
 import type { FlowResult } from './flow-result';
 
 const DAY_MS = 24 * 3600_000;
@@ -77,6 +77,7 @@ export async function runLeaver(
   // Reports HR gave this worker while their account did not exist yet wait for it; a joiner that a
   // leaver superseded after making the account never linked them. The org chart follows HR either way.
   await linkWaitingReports(event, user, runner, deps);
+  await linkMissingManager(event, user, reads, ctx, runner, deps);
   if (policy.revokeSessions) await revokeSessions(user, runner, deps);
   paused = (await stage('closeAccess')) ?? (await stage('accessClosed'));
   if (paused) return paused;
@@ -97,6 +98,20 @@ export async function runLeaver(
   return paused ?? licences;
 }
 
+/**
+ * The manager HR names, linked when the account has none — a joiner the leaver superseded before it
+ * linked them, or an account made by hand — so the hand-over and the manager's summary go to HR's
+ * manager. An account that has a manager keeps it: a leaver is not a mover.
+ */
+async function linkMissingManager(event: LifecycleEvent, user: DirectoryUser, reads: AccountReads, ctx: OffboardingContext, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
+  const managerEmployeeId = event.employee.managerEmployeeId;
+  if (!managerEmployeeId || (await reads.managerId()) !== undefined) return;
+  await linkManager(event, user, reads, runner, deps);
+  const linked = await deps.directory.findByEmployeeId(managerEmployeeId, { reuse: true });
+  // The reads were taken before the link: the steps that hand something over ask for this manager.
+  if (linked && linked.id !== user.id) ctx.managerId = () => Promise.resolve(linked.id);
+}
+
 /** After the grace period the licences go in a later phase of the event. */
 async function scheduleLicenceRemoval(leaveAt: Date, grace: number, runner: StepRunner): Promise<FlowResult> {
   const at = new Date(leaveAt.getTime() + grace * DAY_MS);
@@ -106,7 +121,7 @@ async function scheduleLicenceRemoval(leaveAt: Date, grace: number, runner: Step
 
 function offboardingContext(event: LifecycleEvent, user: DirectoryUser, runner: StepRunner, deps: ProcessingDeps, reads: AccountReads, leaveAt: Date): OffboardingContext {
   let manager: Promise<DirectoryUser | undefined> | undefined;
-  return {
+  const ctx: OffboardingContext = {
     event,
     user,
     runner,
@@ -114,10 +129,11 @@ function offboardingContext(event: LifecycleEvent, user: DirectoryUser, runner: 
     reads,
     policy: deps.policy.leaver,
     leaveAt,
-    manager: () =>
-      (manager ??= reads.managerId().then((id) => (id ? findUserByUpn(deps.graph, id) : undefined))),
+    managerId: () => reads.managerId(),
+    manager: () => (manager ??= ctx.managerId().then((id) => (id ? findUserByUpn(deps.graph, id) : undefined))),
     handover: {},
   };
+  return ctx;
 }
 
 async function removeLicencesPhase(user: DirectoryUser, reads: AccountReads, runner: StepRunner, deps: ProcessingDeps, leaveAt: Date): Promise<FlowResult> {

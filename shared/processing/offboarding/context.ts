@@ -21,7 +21,9 @@ export interface OffboardingContext {
   policy: LeaverPolicy;
   /** When the worker left (the event's effective time). */
   leaveAt: Date;
-  /** The leaver's manager in Entra (their `manager` link), or undefined when they have none. */
+  /** The leaver's manager's object id (their `manager` link, or the one the leaver linked), or undefined when they have none. */
+  managerId(): Promise<string | undefined>;
+  /** That manager's account, or undefined when they have none. */
   manager(): Promise<DirectoryUser | undefined>;
   /** Where the leaver's mail and files went, filled in by the steps that hand them over, for the manager's summary (what was closed, it reads from the ledger). */
   handover: Handover;

@@ -10,7 +10,7 @@ const contacts = new WeakMap<OffboardingContext, Promise<MailContact | undefined
 export function managerContact(ctx: OffboardingContext): Promise<MailContact | undefined> {
   let contact = contacts.get(ctx);
   if (!contact) {
-    contact = ctx.reads.managerId().then((id) => (id ? readMailContact(ctx.deps.graph, id) : undefined));
+    contact = ctx.managerId().then((id) => (id ? readMailContact(ctx.deps.graph, id) : undefined));
     contact.catch(() => undefined); // a step that never asks must not leave an unhandled rejection
     contacts.set(ctx, contact);
   }
