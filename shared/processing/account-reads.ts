@@ -63,7 +63,8 @@ export function existingAccountReads(graph: Client, userId: string, expected: Re
     // so the event is rescheduled for then instead of holding its session slot.
     if ((answer.error.failure.retryAfterMs ?? 0) > MAX_IN_PLACE_RETRY_AFTER_SECONDS * 1000) throw answer.error;
     // Otherwise asked again on its own, where the SDK's retries apply; the tenant's governor read
-    // the item's 429 and holds this re-ask (and the tenant's other requests) at its gate until then.
+    // the item's 429 and holds this re-ask until then (and the tenant's other requests too, when
+    // the 429 showed the tenant's budget spent).
     return single[read](graph, userId);
   };
 
