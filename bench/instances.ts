@@ -61,6 +61,7 @@ export function startInstances(count: number, options: InstanceOptions): Simulat
         maxConcurrentSessions: hostJson.maxConcurrentSessions ?? 8,
         autoCompleteMessages: false,
         ...(hostJson.sessionIdleTimeoutMs !== undefined ? { sessionIdleTimeoutMs: hostJson.sessionIdleTimeoutMs } : {}),
+        ...(hostJson.maxAutoLockRenewalDurationMs !== undefined ? { maxAutoLockRenewalDurationMs: hostJson.maxAutoLockRenewalDurationMs } : {}),
       },
     );
     return {

@@ -61,6 +61,8 @@ export interface ServiceBusHostOptions {
   maxDeliveryCount?: number;
   /** host.json's `hh:mm:ss` value, in ms. */
   sessionIdleTimeoutMs?: number;
+  /** host.json's `maxAutoLockRenewalDuration`, in ms: how long a running handler's lock is renewed. */
+  maxAutoLockRenewalDurationMs?: number;
 }
 
 /**
@@ -137,6 +139,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
           maxConcurrentSessions: hostJson.maxConcurrentSessions ?? 8,
           autoCompleteMessages: false,
           ...(hostJson.sessionIdleTimeoutMs !== undefined ? { sessionIdleTimeoutMs: hostJson.sessionIdleTimeoutMs } : {}),
+          ...(hostJson.maxAutoLockRenewalDurationMs !== undefined ? { maxAutoLockRenewalDurationMs: hostJson.maxAutoLockRenewalDurationMs } : {}),
         },
       );
       cleanups.push(() => subscription.close());
@@ -225,10 +228,14 @@ function invocationContext(functionName: string, log: (line: string) => void): I
 /** The Service Bus options the Functions host would use, from our own host.json. */
 export function readHostJson(env: NodeJS.ProcessEnv): ServiceBusHostOptions {
   const json = JSON.parse(readFileSync(path.join(repoRoot, 'host.json'), 'utf8')) as {
-    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string } };
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number; maxConcurrentSessions?: number; sessionIdleTimeout?: string; maxAutoLockRenewalDuration?: string } };
   };
-  const { sessionIdleTimeout, ...rest } = { ...json.extensions?.serviceBus, ...hostJsonOverrides(env) };
-  return { ...rest, ...(sessionIdleTimeout ? { sessionIdleTimeoutMs: timeSpanMs(sessionIdleTimeout) } : {}) };
+  const { sessionIdleTimeout, maxAutoLockRenewalDuration, ...rest } = { ...json.extensions?.serviceBus, ...hostJsonOverrides(env) };
+  return {
+    ...rest,
+    ...(sessionIdleTimeout ? { sessionIdleTimeoutMs: timeSpanMs(sessionIdleTimeout) } : {}),
+    ...(maxAutoLockRenewalDuration ? { maxAutoLockRenewalDurationMs: timeSpanMs(maxAutoLockRenewalDuration) } : {}),
+  };
 }
 
 /**

@@ -278,6 +278,22 @@ export class LocalQueue {
     return toReceived(m, { lockToken: token, lockedUntil: now + this.env.lockDurationMs, now });
   }
 
+  /** How long a lock lasts without renewal. */
+  get lockDurationMs(): number {
+    return this.env.lockDurationMs;
+  }
+
+  /** Renews a lock still held (the processor's auto-renewal); false when it is gone. */
+  renewLock(seq: number, token: string): boolean {
+    const lock = this.locks.get(seq);
+    if (this.closed || !lock || lock.token !== token) return false;
+    clearTimeout(lock.timer);
+    const timer = setTimeout(() => this.expire(seq, token), this.env.lockDurationMs);
+    timer.unref();
+    this.locks.set(seq, { token, until: this.env.now() + this.env.lockDurationMs, timer });
+    return true;
+  }
+
   isLocked(seq: number, token: string): boolean {
     return this.locks.get(seq)?.token === token;
   }

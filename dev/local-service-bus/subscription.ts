@@ -14,7 +14,15 @@ export interface SubscribeOptions {
    * is a session, not a message). Default 0 here; the local host passes host.json's value.
    */
   sessionIdleTimeoutMs?: number;
+  /**
+   * host.json `maxAutoLockRenewalDuration`: while a handler runs, the trigger's processor renews
+   * its message's lock, for at most this long from the delivery; default 5 minutes, the processor's
+   * (https://learn.microsoft.com/dotnet/api/azure.messaging.servicebus.servicebusprocessor.maxautolockrenewalduration).
+   */
+  maxAutoLockRenewalDurationMs?: number;
 }
+
+const DEFAULT_MAX_AUTO_LOCK_RENEWAL_MS = 5 * 60_000;
 
 export type MessageHandler = (input: ServiceBusTriggerInput) => Promise<void>;
 
@@ -112,6 +120,11 @@ export class Subscription {
   private dispatch(seq: number): void {
     const message = this.queue.lock(seq);
     const token = message.lockToken as string;
+    const renewUntil = Date.now() + (this.options.maxAutoLockRenewalDurationMs ?? DEFAULT_MAX_AUTO_LOCK_RENEWAL_MS);
+    const renewal = setInterval(() => {
+      if (Date.now() >= renewUntil || !this.queue.renewLock(seq, token)) clearInterval(renewal);
+    }, Math.max(5, Math.floor(this.queue.lockDurationMs / 2)));
+    renewal.unref();
     const run = (async () => {
       try {
         await this.handler({ messages: [message], actions: this.actions });
@@ -125,6 +138,7 @@ export class Subscription {
       }
     })();
     const tracked = run.finally(() => {
+      clearInterval(renewal);
       this.inFlight.delete(tracked);
       this.holdSession(message.sessionId ?? '');
       this.schedulePump();

@@ -162,6 +162,29 @@ describe('local Service Bus: delivery and settlement', () => {
     await expect(first?.actions.complete(first.message)).rejects.toMatchObject({ code: 'MessageLockLost' });
   });
 
+  it('when a handler runs longer than the lock, then the lock is renewed while it runs (maxAutoLockRenewalDuration) and its settlement holds; past that duration it expires', async () => {
+    // The trigger's processor renews the lock of a message its handler still runs, up to
+    // maxAutoLockRenewalDuration (default 5 minutes; host.json sets it):
+    // https://learn.microsoft.com/dotnet/api/azure.messaging.servicebus.servicebusprocessor.maxautolockrenewalduration
+    bus = await openBus(tempDir(), { lockDurationMs: 80 });
+    bus.createQueue(QUEUE, {});
+    const outcomes: string[] = [];
+    bus.subscribe(QUEUE, async ({ messages, actions }) => {
+      const m = (messages as ReceivedMessage[])[0] as ReceivedMessage;
+      await sleep(m.body === 'renewed' ? 400 : 900);
+      outcomes.push(await actions.complete(m).then(() => `${String(m.body)}: completed`, (e: { code?: string }) => `${String(m.body)}: ${e.code}`));
+    }, { autoCompleteMessages: false, maxAutoLockRenewalDurationMs: 600 });
+
+    await bus.createSender(QUEUE).sendMessages({ body: 'renewed' });
+    await eventually(() => outcomes.length === 1, 3_000);
+    expect(outcomes).toEqual(['renewed: completed']);
+    expect(bus.counts(QUEUE)).toMatchObject({ active: 0, locked: 0 });
+
+    await bus.createSender(QUEUE).sendMessages({ body: 'too long' });
+    await eventually(() => outcomes.length >= 2, 3_000);
+    expect(outcomes[1]).toBe('too long: MessageLockLost');
+  });
+
   it('when auto-complete is on and the handler returns normally, then the message is completed', async () => {
     bus = await openBus(tempDir());
     bus.createQueue(QUEUE, {});
