@@ -60,6 +60,14 @@ describe("a leaver whose account lacks the manager HR names", () => {
     expect(managerOf('LM200')).toBe(bossId);
   });
 
+  it('when the manager HR names has no account, then nothing is linked and no link is left waiting for the leaver', async () => {
+    await accountWithoutManager('LM400');
+    const left = await postAndWait(t.host, hrEvent('leaver', worker('LM400', { managerEmployeeId: 'LM-NOBODY' })));
+    expect(left.status).toBe('succeeded');
+    expect(stepsOf(left)['set-manager']).toBeUndefined();
+    expect(stepsOf(left)['mail-forward-to-manager']).toMatchObject({ outcome: 'skipped', detail: 'the leaver has no manager to forward mail to' });
+  });
+
   it('when such a leaver is dry-run, then linking the manager is planned and nothing is changed', async () => {
     await accountWithoutManager('LM300');
     const response = await t.host.postHr(JSON.stringify(hrEvent('leaver', worker('LM300'))), { query: '?dryRun=true' });

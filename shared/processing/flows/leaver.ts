@@ -106,10 +106,12 @@ export async function runLeaver(
 async function linkMissingManager(event: LifecycleEvent, user: DirectoryUser, reads: AccountReads, ctx: OffboardingContext, runner: StepRunner, deps: ProcessingDeps): Promise<void> {
   const managerEmployeeId = event.employee.managerEmployeeId;
   if (!managerEmployeeId || (await reads.managerId()) !== undefined) return;
+  // A manager with no account yet has nothing to take over: no link is made, and none is left waiting for a leaver.
+  const manager = await deps.directory.findByEmployeeId(managerEmployeeId, { reuse: true });
+  if (!manager || manager.id === user.id) return;
   await linkManager(event, user, reads, runner, deps);
-  const linked = await deps.directory.findByEmployeeId(managerEmployeeId, { reuse: true });
   // The reads were taken before the link: the steps that hand something over ask for this manager.
-  if (linked && linked.id !== user.id) ctx.managerId = () => Promise.resolve(linked.id);
+  ctx.managerId = () => Promise.resolve(manager.id);
 }
 
 /** After the grace period the licences go in a later phase of the event. */
