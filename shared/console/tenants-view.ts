@@ -42,7 +42,7 @@ async function deploymentOf(shares: DeploymentShares, tenantKey: string, writesP
       instances: live.length,
       // Their shares summed: n holders of rate/n each are the tenant's whole rate (not n rounded shares added up).
       writesPerSecond: live.length > 0 ? Number(writesPerSecond.toFixed(2)) : 0,
-      holders: live.map((h) => ({ ...h, writesPerSecond: shareOf(writesPerSecond, live.length) })),
+      holders: live.map((h) => ({ ...h, writesPerSecond: shareOf(writesPerSecond, h.demand, live.reduce((sum, x) => sum + x.demand, 0)) })),
     };
   } catch (error) {
     // The storage's code or status only: a message may carry a request URL.

@@ -218,6 +218,11 @@ export class GraphGovernor {
     this.wake();
   }
 
+  /** Writes waiting for a token now: what this instance asks of the tenant's share (write-share.ts `demand`). */
+  waitingWrites(): number {
+    return this.tokenWaiters.length;
+  }
+
   snapshot(): GovernorSnapshot {
     this.refill(this.now());
     return {

@@ -2,12 +2,14 @@ import type { TableClient } from '@azure/data-tables';
 import type { Settings } from '../config/settings';
 import { createTableClient } from '../ledger/table-ledger';
 import { tablesSdk } from '../runtime/sdk';
-import type { LiveHolder, WriteShareStore } from './write-share';
+import type { Holder, LiveHolder, WriteShareStore } from './write-share';
 
 interface HolderEntity {
   partitionKey: string;
   rowKey: string;
   expiresAt: number;
+  /** What the instance wants (write-share.ts `demand`); absent on rows of instances that announce none. */
+  demand?: number;
   timestamp?: string;
 }
 
@@ -25,17 +27,20 @@ export class TableWriteShareStore implements WriteShareStore {
     return new TableWriteShareStore(createTableClient(settings, settings.GRAPH_WRITE_SHARE_TABLE_NAME));
   }
 
-  async announce(tenantKey: string, instanceId: string, expiresAt: number): Promise<void> {
+  async announce(tenantKey: string, instanceId: string, expiresAt: number, demand?: number): Promise<void> {
     await this.ensureTable();
-    await this.table.upsertEntity<HolderEntity>({ partitionKey: tenantKey, rowKey: instanceId, expiresAt }, 'Replace');
+    await this.table.upsertEntity<HolderEntity>({ partitionKey: tenantKey, rowKey: instanceId, expiresAt, ...(demand !== undefined ? { demand } : {}) }, 'Replace');
   }
 
-  async holders(tenantKey: string, now: number): Promise<string[]> {
+  async holders(tenantKey: string, now: number): Promise<Holder[]> {
     await this.ensureTable();
-    const ids: string[] = [];
-    const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'expiresAt'] } });
-    for await (const row of query) if (typeof row.expiresAt === 'number' && row.expiresAt > now && row.rowKey) ids.push(row.rowKey);
-    return ids;
+    const live: Holder[] = [];
+    const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'expiresAt', 'demand'] } });
+    for await (const row of query) {
+      // Another instance's row is read as data: a demand that is not a positive number counts as 1.
+      if (typeof row.expiresAt === 'number' && row.expiresAt > now && row.rowKey) live.push({ instanceId: row.rowKey, demand: typeof row.demand === 'number' && row.demand > 0 ? row.demand : 1 });
+    }
+    return live;
   }
 
   /**
@@ -48,10 +53,11 @@ export class TableWriteShareStore implements WriteShareStore {
   async liveHolders(tenantKey: string, now: number): Promise<LiveHolder[]> {
     const live: LiveHolder[] = [];
     try {
-      const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'Timestamp', 'expiresAt'] } });
+      const query = this.table.listEntities<HolderEntity>({ queryOptions: { filter: tablesSdk().odata`PartitionKey eq ${tenantKey}`, select: ['RowKey', 'Timestamp', 'expiresAt', 'demand'] } });
       for await (const row of query) {
         if (typeof row.expiresAt !== 'number' || !(row.expiresAt > now) || !row.rowKey) continue;
-        live.push({ instanceId: row.rowKey, ...(row.timestamp ? { renewedAt: new Date(row.timestamp).toISOString() } : {}), expiresAt: new Date(row.expiresAt).toISOString() });
+        const demand = typeof row.demand === 'number' && row.demand > 0 ? row.demand : 1;
+        live.push({ instanceId: row.rowKey, ...(row.timestamp ? { renewedAt: new Date(row.timestamp).toISOString() } : {}), expiresAt: new Date(row.expiresAt).toISOString(), demand });
       }
     } catch (error) {
       if (error instanceof tablesSdk().RestError && error.statusCode === 404) return [];

@@ -16,12 +16,18 @@
  * early ones overshoot for one interval.
  */
 export interface WriteShareStore {
-  /** Writes (or replaces) this instance's row for the tenant, live until `expiresAt` (ms since the epoch). */
-  announce(tenantKey: string, instanceId: string, expiresAt: number): Promise<void>;
-  /** Instance ids with a row for the tenant that is live at `now`. */
-  holders(tenantKey: string, now: number): Promise<string[]>;
+  /** Writes (or replaces) this instance's row for the tenant, live until `expiresAt` (ms since the epoch), with its demand. */
+  announce(tenantKey: string, instanceId: string, expiresAt: number, demand?: number): Promise<void>;
+  /** The rows for the tenant that are live at `now`, each with the demand its instance announced (1 when it gave none). */
+  holders(tenantKey: string, now: number): Promise<Holder[]>;
   /** Removes this instance's row (absent is fine). */
   leave(tenantKey: string, instanceId: string): Promise<void>;
+}
+
+/** A live row: its instance and the demand it announced. */
+export interface Holder {
+  instanceId: string;
+  demand: number;
 }
 
 /** One instance holding a share of a tenant's writes now, as the share's storage records it. */
@@ -31,15 +37,17 @@ export interface LiveHolder {
   renewedAt?: string;
   /** Until when its row counts without another renewal. */
   expiresAt: string;
+  /** The demand it announced (1 when none). */
+  demand: number;
 }
 
 /**
- * The share each live holder takes: every holder divides the tenant's rate by the live rows it read
- * at its last renewal, so within one renewal interval of a join or a leave all of them hold this.
- * A row does not record an instance's rate; this is the rule, applied to the rows now.
+ * The share a live holder takes: every holder divides the tenant's rate in proportion to the
+ * demands it read at its last renewal, so within one renewal interval of a change all of them hold
+ * this. A row does not record an instance's rate; this is the rule, applied to the rows now.
  */
-export function shareOf(writesPerSecond: number, liveHolders: number): number {
-  return liveHolders > 0 ? Number((writesPerSecond / liveHolders).toFixed(2)) : 0;
+export function shareOf(writesPerSecond: number, demand: number, totalDemand: number): number {
+  return totalDemand > 0 ? Number(((writesPerSecond * demand) / totalDemand).toFixed(2)) : 0;
 }
 
 export interface WriteShareOptions {
@@ -50,6 +58,13 @@ export interface WriteShareOptions {
   writesPerSecond: number;
   /** Told this instance's share whenever it changes. */
   onShare: (writesPerSecond: number) => void;
+  /**
+   * How much this instance wants now (its writes waiting for a token), announced at each renewal:
+   * the budget is divided in proportion to the holders' demands, each counted at least 1, so an
+   * instance with a backlog is not held to an equal part while another's part goes unused. Unset:
+   * equal parts.
+   */
+  demand?: () => number;
   /** Renewal period; a row lives three of them. Default 2 s. */
   intervalMs?: number;
   /** No write asked for this long: the row is given up. Default 15 s. */
@@ -71,6 +86,8 @@ export class WriteShare {
   private joined: Promise<void> | undefined;
   private lastDemand = 0;
   private holders = 1;
+  /** This instance's part of the holders' summed demand at the last read (equal parts: 1 of `holders`). */
+  private part = 1;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -96,7 +113,7 @@ export class WriteShare {
 
   /** This instance's current share of the tenant's writes per second. */
   share(): number {
-    return this.options.writesPerSecond / Math.max(1, this.holders);
+    return this.options.writesPerSecond * this.part;
   }
 
   /** Holders counted at the last read (this one included). */
@@ -129,16 +146,19 @@ export class WriteShare {
   /** Announces this instance, reads the live holders and takes its share; returns the count. */
   private async renew(): Promise<number> {
     const { store, tenantKey, instanceId } = this.options;
-    await store.announce(tenantKey, instanceId, this.now() + LIVE_INTERVALS * this.intervalMs);
+    const mine = demandOf(this.options.demand?.());
+    await store.announce(tenantKey, instanceId, this.now() + LIVE_INTERVALS * this.intervalMs, mine);
     const live = await store.holders(tenantKey, this.now());
-    const count = live.includes(instanceId) ? live.length : live.length + 1;
-    this.setHolders(count);
-    return count;
+    const others = live.filter((h) => h.instanceId !== instanceId);
+    const total = mine + others.reduce((sum, h) => sum + demandOf(h.demand), 0);
+    this.setHolders(others.length + 1, mine / total);
+    return others.length + 1;
   }
 
-  private setHolders(count: number): void {
+  private setHolders(count: number, part = 1 / Math.max(1, count)): void {
     const before = this.share();
     this.holders = Math.max(1, count);
+    this.part = part;
     if (this.share() !== before) this.options.onShare(this.share());
   }
 
@@ -159,4 +179,9 @@ export class WriteShare {
     await this.renew().catch(() => undefined);
     if (!this.closed && this.state === 'holding') this.schedule();
   }
+}
+
+/** A demand as a row counts it: a whole number, at least 1 (a holder that writes at all), at most 100,000. */
+function demandOf(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(100_000, Math.max(1, Math.round(value))) : 1;
 }

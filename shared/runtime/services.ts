@@ -76,7 +76,7 @@ const azureFactories: Factories = {
 function buildTenantRuntime(s: AppServices, tenant: ReadyTenant, app: AppShare, writeShares?: { store: WriteShareStore; instanceId: string }): Omit<TenantRuntime, 'tenant'> {
   // The share tells the governor its rate only after a storage round trip, when `governor` exists.
   const share = writeShares
-    ? new WriteShare({ ...writeShares, tenantKey: tenant.key, writesPerSecond: tenant.settings.GRAPH_WRITES_PER_SECOND, onShare: (rate) => governor.setWriteCeiling(rate) })
+    ? new WriteShare({ ...writeShares, tenantKey: tenant.key, writesPerSecond: tenant.settings.GRAPH_WRITES_PER_SECOND, onShare: (rate) => governor.setWriteCeiling(rate), demand: () => governor.waitingWrites() })
     : undefined;
   const governor = createGovernor(tenant.settings, app, share ? { beforeWrite: () => share.beforeWrite() } : {});
   const credential = createTenantCredential(s.settings, { key: tenant.key, directoryTenantId: tenant.directoryTenantId, graphBaseUrl: tenant.settings.GRAPH_BASE_URL });

@@ -13,7 +13,7 @@ function store(): TableWriteShareStore {
 }
 
 /** A share whose changes the test can wait for, with a short interval so a renewal comes soon. */
-function holder(table: TableWriteShareStore, instanceId: string, options: { idleMs?: number; tenantKey?: string } = {}) {
+function holder(table: TableWriteShareStore, instanceId: string, options: { idleMs?: number; tenantKey?: string; demand?: () => number } = {}) {
   const shares: number[] = [];
   const waiters: Array<{ until: (rate: number) => boolean; resolve: () => void }> = [];
   const share = new WriteShare({
@@ -23,6 +23,7 @@ function holder(table: TableWriteShareStore, instanceId: string, options: { idle
     writesPerSecond: 18,
     intervalMs: 100,
     ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    ...(options.demand ? { demand: options.demand } : {}),
     onShare: (rate) => {
       shares.push(rate);
       for (const w of waiters.filter((x) => x.until(rate))) {
@@ -48,7 +49,7 @@ describe('a tenant write budget shared between instances through Table storage (
     await a.share.beforeWrite();
     expect(a.share.holderCount()).toBe(1);
     expect(a.share.share()).toBe(18);
-    expect(await table.holders('fabrikam', Date.now())).toEqual(['instance-a']);
+    expect((await table.holders('fabrikam', Date.now())).map((h) => h.instanceId)).toEqual(['instance-a']);
   });
 
   it('when a second and a third instance start writing, then each holds a third, the first learning of them at its renewal, and the newcomers start only after announcing themselves', async () => {
@@ -63,6 +64,35 @@ describe('a tenant write budget shared between instances through Table storage (
     expect([a, b, c].map((h) => h!.share.share())).toEqual([6, 6, 6]);
   });
 
+  it('when one instance has writes waiting and the other none, then the budget is divided by what each waits for, and equally again once both wait alike', async () => {
+    const table = store();
+    let waitingA = 8;
+    const a = holder(table, 'instance-a', { demand: () => waitingA });
+    const b = holder(table, 'instance-b', { demand: () => 0 });
+    open.push(a.share, b.share);
+    await a.share.beforeWrite();
+    await b.share.beforeWrite();
+    // a's 8 waiting writes against b's none (counted as 1): 8/9 and 1/9 of 18 writes/s.
+    await a.reaches((rate) => rate === 16);
+    await b.reaches((rate) => rate === 2);
+    expect(a.share.share() + b.share.share()).toBe(18);
+    const rows = await table.holders('fabrikam', Date.now());
+    expect(Object.fromEntries(rows.map((h) => [h.instanceId, h.demand]))).toEqual({ 'instance-a': 8, 'instance-b': 1 });
+    waitingA = 0;
+    await a.reaches((rate) => rate === 9);
+    await b.reaches((rate) => rate === 9);
+  });
+
+  it('when another instance writes a row with a demand that is not a positive number, then it counts as 1', async () => {
+    const table = store();
+    await table.announce('fabrikam', 'instance-odd', Date.now() + 60_000, -5);
+    const a = holder(table, 'instance-a', { demand: () => 1 });
+    open.push(a.share);
+    await a.share.beforeWrite();
+    await a.reaches((rate) => rate === 9);
+    expect(await table.holders('fabrikam', Date.now())).toEqual(expect.arrayContaining([{ instanceId: 'instance-odd', demand: 1 }]));
+  });
+
   it('when an instance stops writing, then its row goes and the others take its part back', async () => {
     const table = store();
     const a = holder(table, 'instance-a');
@@ -73,7 +103,7 @@ describe('a tenant write budget shared between instances through Table storage (
     await a.reaches((rate) => rate === 9);
     // b asks for no more writes: after its idle time it leaves, and a is alone again.
     await a.reaches((rate) => rate === 18);
-    expect(await table.holders('fabrikam', Date.now())).toEqual(['instance-a']);
+    expect((await table.holders('fabrikam', Date.now())).map((h) => h.instanceId)).toEqual(['instance-a']);
   });
 
   it('when an instance crashed (its row was not renewed), then its expired row is not counted', async () => {
