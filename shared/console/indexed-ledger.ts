@@ -54,6 +54,10 @@ export class IndexedLedger implements Ledger {
     return this.inner.countLeaversSince(tenantId, since, exceptEventId);
   }
 
+  admitLeaver(tenantId: string, eventId: string, since: Date, threshold: number, at: Date, force?: boolean): Promise<{ admitted: boolean; others: number }> {
+    return this.inner.admitLeaver(tenantId, eventId, since, threshold, at, force);
+  }
+
   getLane(employeeKey: string): Promise<EmployeeLane> {
     return this.inner.getLane(employeeKey);
   }

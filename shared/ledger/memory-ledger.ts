@@ -37,6 +37,14 @@ export class MemoryLedger implements Ledger {
     return [...this.leavers].filter(([id, l]) => id !== exceptEventId && l.tenantId === tenantId && l.at >= since.getTime()).length;
   }
 
+  async admitLeaver(tenantId: string, eventId: string, since: Date, threshold: number, at: Date, force = false): Promise<{ admitted: boolean; others: number }> {
+    const others = await this.countLeaversSince(tenantId, since, eventId);
+    if (this.leavers.has(eventId)) return { admitted: true, others };
+    if (!force && others + 1 > threshold) return { admitted: false, others };
+    await this.recordLeaverApplied(tenantId, eventId, at);
+    return { admitted: true, others };
+  }
+
   async getLane(employeeKey: string): Promise<EmployeeLane> {
     return structuredClone(this.lanes.get(employeeKey) ?? { order: [] });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { tablesSdk } from '../runtime/sdk';
 import { employeeKey, type LifecycleEvent } from '../domain/events';
@@ -20,6 +21,21 @@ const PENDING_HIRE_ROW = 'pending-hire';
 /** A worker's future-dated hire, beside the worker's lane (the key encoded the same way). */
 function pendingHirePartition(employeeKey: string): string {
   return `prehire~${Buffer.from(employeeKey, 'utf8').toString('base64url')}`;
+}
+
+/** The row in a tenant's leavers partition whose ETag serialises the guard's decisions; `~` is in no event id. */
+const LEAVER_GATE_ROW = '~gate';
+/** Leavers of one burst all decide on the one gate row: enough turns for each to lose to all the others. */
+const MAX_GATE_RETRIES = 200;
+
+/** The gate's admitted leavers, `[digest, epoch ms]`; anything else in the row is dropped. */
+function parseAdmitted(json: string | undefined): Array<[string, number]> {
+  try {
+    const value: unknown = json ? JSON.parse(json) : [];
+    return Array.isArray(value) ? value.filter((e): e is [string, number] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** `~` cannot occur in an eventId, so these partitions never meet an event's. */
@@ -111,6 +127,42 @@ export class TableLedger implements Ledger {
     });
     for await (const row of rows) if (row.rowKey !== exceptEventId) count++;
     return count;
+  }
+
+  /**
+   * One row per tenant holds the leavers admitted in the window (a short digest of each event id
+   * and when), read and rewritten under its ETag: of leavers deciding at once on any instance,
+   * each decision sees every one admitted before it, so exactly `threshold` pass. A leaver noted
+   * before (a redelivery) is admitted again without counting twice; `force` admits past the
+   * threshold (an operator released the hold). Each admitted leaver is also noted as its own row.
+   */
+  async admitLeaver(tenantId: string, eventId: string, since: Date, threshold: number, at: Date, force = false): Promise<{ admitted: boolean; others: number }> {
+    await this.ensureTable();
+    const partition = leaverPartition(tenantId);
+    const me = createHash('sha256').update(eventId).digest('base64url').slice(0, 16);
+    for (let attempt = 0; attempt < MAX_GATE_RETRIES; attempt++) {
+      const gate = await this.table.getEntity<{ admittedJson?: string }>(partition, LEAVER_GATE_ROW).catch((error: unknown) => {
+        if (isStatus(error, 404)) return undefined;
+        throw error;
+      });
+      const admitted = parseAdmitted(gate?.admittedJson).filter(([, t]) => t >= since.getTime());
+      const others = admitted.filter(([id]) => id !== me).length;
+      if (admitted.length > others) return { admitted: true, others };
+      if (!force && others + 1 > threshold) return { admitted: false, others };
+      const row = { partitionKey: partition, rowKey: LEAVER_GATE_ROW, admittedJson: JSON.stringify([...admitted, [me, at.getTime()]]) };
+      try {
+        if (gate) await this.table.updateEntity(row, 'Replace', { etag: gate.etag });
+        else await this.table.createEntity(row);
+      } catch (error) {
+        if (!isStatus(error, 412) && !isStatus(error, 409)) throw error;
+        // Another leaver decided first: look again after a short, random pause.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      await this.recordLeaverApplied(tenantId, eventId, at);
+      return { admitted: true, others };
+    }
+    throw new Error(`The mass-leaver gate of tenant ${tenantId} kept conflicting; giving up after ${MAX_GATE_RETRIES} tries`);
   }
 
   async getLane(employeeKey: string): Promise<EmployeeLane> {

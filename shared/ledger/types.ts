@@ -142,6 +142,12 @@ export interface Ledger {
   recordLeaverApplied(tenantId: string, eventId: string, at: Date): Promise<void>;
   /** Leavers of a tenant noted at or after `since`, other than `exceptEventId`. */
   countLeaversSince(tenantId: string, since: Date, exceptEventId?: string): Promise<number>;
+  /**
+   * The mass-leaver guard's decision, one at a time across instances: admits the leaver (and notes
+   * it) when it and the others admitted since `since` are at most `threshold`, or with `force` (a
+   * released hold); otherwise notes nothing. A leaver admitted before is admitted again.
+   */
+  admitLeaver(tenantId: string, eventId: string, since: Date, threshold: number, at: Date, force?: boolean): Promise<{ admitted: boolean; others: number }>;
   getLane(employeeKey: string): Promise<EmployeeLane>;
   /** Read-modify-write with optimistic concurrency; `change` may run more than once. */
   updateLane(employeeKey: string, change: (lane: EmployeeLane) => EmployeeLane): Promise<EmployeeLane>;
