@@ -43,7 +43,7 @@ describe('access rules', () => {
 
   it('when the file omits leaver and protection settings, then safe defaults apply', () => {
     // Every offboarding option beyond the first four is off unless set.
-    expect(policy.leaver).toEqual({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true, authenticationMethods: 'keep', directReports: 'keep', customSteps: [] });
+    expect(policy.leaver).toEqual({ removeGroups: 'rule-based', licenceGraceDays: 0, deleteAfterDays: null, revokeSessions: true, authenticationMethods: 'keep', directReports: 'keep', customSteps: [], needsApproval: [] });
     expect(policy.joiner).toEqual({ customSteps: [] });
     expect(policy.protection.directoryRoleHolders).toBe(true);
   });
