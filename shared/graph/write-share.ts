@@ -73,6 +73,8 @@ export interface WriteShareOptions {
 }
 
 export const WRITE_SHARE_INTERVAL_MS = 2_000;
+/** How much a holder's part may grow at one renewal. */
+const PART_GROWTH = 1.5;
 const LIVE_INTERVALS = 3;
 const IDLE_MS = 15_000;
 
@@ -151,7 +153,11 @@ export class WriteShare {
     const live = await store.holders(tenantKey, this.now());
     const others = live.filter((h) => h.instanceId !== instanceId);
     const total = mine + others.reduce((sum, h) => sum + demandOf(h.demand), 0);
-    this.setHolders(others.length + 1, mine / total);
+    const part = mine / total;
+    // Down at once, up by half at most per renewal (joining: as read): the others read the demands at
+    // their own renewals, so a part that grows while another has not shrunk yet would add up to more
+    // than the whole; growing gradually keeps the sum under it while they re-divide.
+    this.setHolders(others.length + 1, this.state === 'joining' || part <= this.part ? part : Math.min(part, this.part * PART_GROWTH));
     return others.length + 1;
   }
 

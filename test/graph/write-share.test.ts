@@ -81,6 +81,9 @@ describe('a tenant write budget shared between instances through Table storage (
     waitingA = 0;
     await a.reaches((rate) => rate === 9);
     await b.reaches((rate) => rate === 9);
+    // a gave its part up at once; b took it by half again per renewal, never more than the whole beside a's.
+    const growth = b.shares.slice(b.shares.findIndex((r) => Math.abs(r - 2) < 1e-9));
+    expect(growth.map((r) => Number(r.toFixed(2)))).toEqual([2, 3, 4.5, 6.75, 9]);
   });
 
   it('when another instance writes a row with a demand that is not a positive number, then it counts as 1', async () => {
