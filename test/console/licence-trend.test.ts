@@ -3,6 +3,7 @@ import type { LicenceAuditReport } from '../../shared/audit/report';
 import { startTestHost, type TestHost } from '../support/test-host';
 import { axeViolations, launchChromium, openView, strictContext } from './browser';
 import { auditStore, seedAuditDays } from './seed';
+import type { TrendPoint } from '../../shared/console/licence-trend';
 
 // The licence view's trend (issue 17, item 7): every stored audit of the tenant, dated, drawn with dated axes and values.
 
@@ -23,14 +24,6 @@ afterAll(async () => {
   await host?.stop();
 });
 
-interface TrendPoint {
-  id: string;
-  generatedAt: string;
-  usersScanned: number;
-  monthlySpend?: number;
-  wasteMonthlyCost: number;
-  skus: { skuPartNumber: string; productName: string; utilisationPercent: number; consumed: number; enabled: number }[];
-}
 interface LicencesBody { id: string; trend: TrendPoint[]; trendTruncated?: boolean }
 
 async function licences(): Promise<LicencesBody> {

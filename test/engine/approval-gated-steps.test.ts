@@ -46,20 +46,6 @@ async function leaverHeld(employeeId: string): Promise<Record<string, unknown>> 
   return postAndWait(host, hrEvent('leaver', worker(employeeId)));
 }
 
-/** The record once `done` says so: a decision's replay runs on the queue's own schedule. */
-async function until(eventId: string, done: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 20_000;
-  let record: Record<string, unknown> = {};
-  while (Date.now() < deadline) {
-    record = (await (await fetch(`${host.url}/api/events/${encodeURIComponent(eventId)}`)).json()) as Record<string, unknown>;
-    if (done(record)) {
-      await host.bus.waitForIdle();
-      return record;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`event ${eventId} never got there: ${JSON.stringify(record)}`);
-}
 const codeOf = (record: Record<string, unknown>) => (record.error as { code?: string } | undefined)?.code;
 
 const managed = (employeeId: string) => host.simulator!.state.managedDevices.get(`${employeeId}-laptop`);
@@ -78,7 +64,7 @@ describe('destructive steps a leaver policy puts behind an approval', () => {
     // A plain replay, with no decision, is held again: the record is the authority.
     const replayed = await fetch(`${host.url}/api/console/dead-letters/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: 'processing', reason: 'device-wipe: WipeNeedsApproval' }) });
     expect(replayed.status).toBe(202);
-    const again = await until(String(left.eventId), (r) => r.status === 'dead-lettered' && Number(r.attempts) > Number(left.attempts));
+    const again = await host.waitFor(String(left.eventId), (r) => r.status === 'dead-lettered' && Number(r.attempts) > Number(left.attempts));
     expect(again.error).toMatchObject({ code: 'device-wipe: WipeNeedsApproval' });
     expect(managed('GA100')?.managementState).toBe('managed');
   }, 60_000);
@@ -87,14 +73,14 @@ describe('destructive steps a leaver policy puts behind an approval', () => {
     const left = await leaverHeld('GA200');
     const eventId = String(left.eventId);
     expect((await decide(eventId, 'approve', 'Company laptop, wipe it (INC-1)')).status).toBe(200);
-    const atDelete = await until(eventId, (r) => r.status === 'succeeded' || (r.status === 'dead-lettered' && codeOf(r) !== codeOf(left)));
+    const atDelete = await host.waitFor(eventId, (r) => r.status === 'succeeded' || (r.status === 'dead-lettered' && codeOf(r) !== codeOf(left)));
     expect(managed('GA200')?.managementState).toBe('wipePending');
     expect(atDelete).toMatchObject({ status: 'dead-lettered', error: { code: 'delete-account: DeleteNeedsApproval' } });
     expect(userOf('GA200')).toBeDefined();
     expect(await held()).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'delete', eventId })]));
 
     expect((await decide(eventId, 'reject', 'Legal hold on this mailbox')).status).toBe(200);
-    const done = await until(eventId, (r) => r.status !== 'dead-lettered' && r.status !== 'processing' && r.status !== 'queued');
+    const done = await host.waitFor(eventId, (r) => r.status !== 'dead-lettered' && r.status !== 'processing' && r.status !== 'queued');
     expect(done.status).toBe('succeeded');
     expect(stepsOf(done)['delete-account']).toMatchObject({ outcome: 'skipped', detail: expect.stringMatching(/^deletion rejected by local operator at .+: the account is kept, sign-in off$/) });
     expect(userOf('GA200')).toMatchObject({ accountEnabled: false });
@@ -111,10 +97,10 @@ describe('destructive steps a leaver policy puts behind an approval', () => {
     const left = await leaverHeld('GA300');
     const eventId = String(left.eventId);
     expect((await decide(eventId, 'reject', 'BYOD in practice: retire only')).status).toBe(200);
-    await until(eventId, (r) => r.status === 'succeeded' || (r.status === 'dead-lettered' && codeOf(r) !== codeOf(left)));
+    await host.waitFor(eventId, (r) => r.status === 'succeeded' || (r.status === 'dead-lettered' && codeOf(r) !== codeOf(left)));
     expect(managed('GA300')?.managementState).toBe('retirePending');
     expect((await decide(eventId, 'approve', 'Retention done')).status).toBe(200);
-    const done = await until(eventId, (r) => r.status !== 'dead-lettered' && r.status !== 'processing' && r.status !== 'queued');
+    const done = await host.waitFor(eventId, (r) => r.status !== 'dead-lettered' && r.status !== 'processing' && r.status !== 'queued');
     expect(done.status).toBe('succeeded');
     // Done in the attempt after the rejection, and found done by the one after the approval.
     expect(stepsOf(done)['device:GA300-laptop']).toMatchObject({ outcome: expect.stringMatching(/^(already-)?done$/), detail: expect.stringContaining('retire sent (the wipe was rejected by local operator)') });

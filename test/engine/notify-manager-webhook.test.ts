@@ -64,17 +64,6 @@ async function leave(employeeId: string, extra: Record<string, unknown> = {}, ev
   return postAndWait(host, hrEvent('leaver', worker(employeeId, extra), event), 'notify-manager');
 }
 
-async function until(eventId: string, done: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 20_000;
-  let record: Record<string, unknown> = {};
-  while (Date.now() < deadline) {
-    record = (await (await fetch(`${host.url}/api/events/${eventId}`)).json()) as Record<string, unknown>;
-    if (done(record)) return record;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`event ${eventId} never got there: ${JSON.stringify(record)}`);
-}
-
 describe('the manager is told, by signed webhook', () => {
   it("when a leaver's immediate stage completes, then the manager gets one signed summary: what was closed, where mail went, when licences and the account go — and no secret", async () => {
     const left = await leave('NW100', {}, { effectiveAt: new Date(Date.now() - 60_000).toISOString() });
@@ -120,7 +109,7 @@ describe('the manager is told, by signed webhook', () => {
     answers.set('NW300', [{ status: 503 }]);
     const first = await leave('NW300');
     expect(stepsOf(first)['notify-manager']).toMatchObject({ outcome: 'failed', error: { code: 'ManagerNotificationFailed', message: 'manager webhook answered 503' } });
-    const left = await until(String(first.eventId), (r) => stepsOf(r)['notify-manager']?.outcome === 'done');
+    const left = await host.waitFor(String(first.eventId), (r) => stepsOf(r)['notify-manager']?.outcome === 'done');
     expect(Number(left.attempts)).toBeGreaterThanOrEqual(2);
     expect(receivedFor('NW300').length).toBe(2);
   }, 30_000);

@@ -14,42 +14,32 @@ async function statusOf(eventId: string): Promise<Record<string, unknown>> {
   return response.status === 200 ? ((await response.json()) as Record<string, unknown>) : {};
 }
 
-async function until(eventId: string, done: (status: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Record<string, unknown> = {};
-  while (Date.now() < deadline) {
-    last = await statusOf(eventId);
-    if (done(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${eventId} never got there; last: ${JSON.stringify(last)}`);
-}
 
 describe("a worker's lane", () => {
   it('when a licence ticket keeps retrying for want of seats, then a later offboard does not wait behind it: it runs at once and the ticket ends superseded', async () => {
     await postAndWait(t.host, hrEvent('joiner', worker('LN1')));
     const [account] = t.sim.userByEmployeeId('LN1');
     await ticket('LANE-SEATS', { action: 'assign-licence', sku: 'EXCHANGESTANDARD', employee: { employeeId: 'LN1' } });
-    await until('ticket-LANE-SEATS', (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
+    await t.host.waitFor('ticket-LANE-SEATS', (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
 
     await ticket('LANE-OFF', { action: 'offboard', employee: { employeeId: 'LN1' } });
-    const offboard = await until('ticket-LANE-OFF', (s) => stepsOf({ steps: s.steps ?? [] })['disable-sign-in']?.outcome === 'done', 10_000);
+    const offboard = await t.host.waitFor('ticket-LANE-OFF', (s) => stepsOf({ steps: s.steps ?? [] })['disable-sign-in']?.outcome === 'done', 10_000);
     expect(stepsOf(offboard)['supersede-earlier-events']?.detail).toContain('ticket-LANE-SEATS');
     expect(t.sim.snapshot().users.find((u) => u.id === account!.id)).toMatchObject({ accountEnabled: false });
 
-    const superseded = await until('ticket-LANE-SEATS', (s) => s.status === 'skipped');
+    const superseded = await t.host.waitFor('ticket-LANE-SEATS', (s) => s.status === 'skipped');
     expect(superseded.error).toMatchObject({ code: 'SupersededByLeaver', message: expect.stringContaining('ticket-LANE-OFF') });
   });
 
   it('when an event waits behind an earlier one, then its status says until when', async () => {
     await postAndWait(t.host, hrEvent('joiner', worker('LN2')));
     await ticket('LANE-WAIT1', { action: 'assign-licence', sku: 'EXCHANGESTANDARD', employee: { employeeId: 'LN2' } });
-    await until('ticket-LANE-WAIT1', (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
+    await t.host.waitFor('ticket-LANE-WAIT1', (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
     const retrying = await statusOf('ticket-LANE-WAIT1');
     expect(Date.parse(String(retrying.nextAttemptAt))).toBeGreaterThan(Date.now() - 1_000);
 
     await ticket('LANE-WAIT2', { action: 'add-group', group: 'SG-Engineering', employee: { employeeId: 'LN2' } });
-    const waiting = await until('ticket-LANE-WAIT2', (s) => (s.error as { code?: string } | undefined)?.code === 'WaitingForEarlierEvent');
+    const waiting = await t.host.waitFor('ticket-LANE-WAIT2', (s) => (s.error as { code?: string } | undefined)?.code === 'WaitingForEarlierEvent');
     expect(waiting.status).toBe('queued');
     const due = Date.parse(String(waiting.nextAttemptAt));
     expect(due).toBeGreaterThan(Date.now() - 1_000);
@@ -63,11 +53,11 @@ describe("a worker's lane", () => {
     try {
       const joined = await t.host.postHr(JSON.stringify(hrEvent('joiner', worker('LN3M'))));
       const joinerId = ((await joined.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
-      await until(joinerId, (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
+      await t.host.waitFor(joinerId, (s) => (s.error as { code?: string } | undefined)?.code === 'RetryScheduled');
       expect(t.sim.userByEmployeeId('LN3M')).toHaveLength(1);
       const left = await t.host.postHr(JSON.stringify(hrEvent('leaver', worker('LN3M'))));
       const leaverId = ((await left.json()) as { events: { eventId: string }[] }).events[0]!.eventId;
-      const status = await until(leaverId, (s) => stepsOf({ steps: s.steps ?? [] })['link-waiting-reports'] !== undefined && s.status !== 'processing');
+      const status = await t.host.waitFor(leaverId, (s) => stepsOf({ steps: s.steps ?? [] })['link-waiting-reports'] !== undefined && s.status !== 'processing');
       expect(stepsOf(status)['link-waiting-reports']?.outcome).toBe('done');
     } finally {
       t.host.simulator!.setFaults([]);

@@ -11,6 +11,8 @@ export interface TestHost extends RunningLocalHost {
   logs: string[];
   postHr(body: string, init?: { contentType?: string; secret?: string; timestamp?: number; query?: string }): Promise<Response>;
   waitForStatus(eventId: string, statuses?: string[], timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** The event's status view once `done` holds (polled; the queue runs on its own schedule). */
+  waitFor(eventId: string, done: (status: Record<string, unknown>) => boolean, timeoutMs?: number, what?: string): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -31,14 +33,14 @@ export async function startTestHost(options: Partial<LocalHostOptions> = {}): Pr
     return postHrEvents(host.url, body, { ...init, secret: init.secret ?? TEST_HR_SECRET });
   }
 
-  async function waitForStatus(eventId: string, statuses = ['succeeded', 'failed', 'dead-lettered', 'skipped'], timeoutMs = 20_000) {
+  async function waitFor(eventId: string, done: (status: Record<string, unknown>) => boolean, timeoutMs = 20_000, what = 'the awaited state') {
     const deadline = Date.now() + timeoutMs;
     let last: Record<string, unknown> = {};
     while (Date.now() < deadline) {
       const response = await fetch(`${host.url}/api/events/${encodeURIComponent(eventId)}`);
       if (response.status === 200) {
         last = (await response.json()) as Record<string, unknown>;
-        if (statuses.includes(String(last.status))) {
+        if (done(last)) {
           // The ledger says dead-lettered just before the handler settles the message on the bus.
           if (last.status === 'dead-lettered') await host.bus.waitForIdle();
           return last;
@@ -46,7 +48,11 @@ export async function startTestHost(options: Partial<LocalHostOptions> = {}): Pr
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`event ${eventId} did not reach ${statuses.join('/')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${logs.slice(-20).join('\n')}`);
+    throw new Error(`event ${eventId} did not reach ${what} in ${timeoutMs} ms; last: ${JSON.stringify(last)}\n${logs.slice(-20).join('\n')}`);
+  }
+
+  function waitForStatus(eventId: string, statuses = ['succeeded', 'failed', 'dead-lettered', 'skipped'], timeoutMs = 20_000) {
+    return waitFor(eventId, (status) => statuses.includes(String(status.status)), timeoutMs, statuses.join('/'));
   }
 
   return {
@@ -54,6 +60,7 @@ export async function startTestHost(options: Partial<LocalHostOptions> = {}): Pr
     logs,
     postHr,
     waitForStatus,
+    waitFor,
     stop: async () => {
       await host.stop();
       rmSync(dataDir, { recursive: true, force: true });
